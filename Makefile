@@ -1,0 +1,46 @@
+# Two commands do everything on a fresh machine: `make lab` and `make test`.
+# Both create .venv on first use and reinstall when the requirements change.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# TensorFlow is silent and deterministic with these, in every process and kernel we start.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+
+LANDING := notebooks/00_start_here.ipynb
+
+.PHONY: setup lab test test-fast bench lint clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+	@touch $@
+
+## lab: JupyterLab on the landing notebook, bound to 127.0.0.1 with a random token
+lab: setup
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) \
+		--LabApp.default_url=/lab/tree/$(LANDING)
+
+## test: the whole suite, serially: unit tests, doctests, strict nbval on every notebook
+test: setup
+	$(BIN)/python -m pytest
+
+## test-fast: everything but the real-browser suite
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser"
+
+## bench: speed of poolutils against TensorFlow (prints a table of ratios)
+bench: setup
+	$(BIN)/python benchmarks/bench_pooling.py
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check poolutils tests tools benchmarks
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,34 @@
+"""poolutils: pooling layers in NumPy, computed exactly as Keras does.
+
+Importing this package does not import TensorFlow; only
+:mod:`poolutils.keras_check` does, and only when first used.
+"""
+
+from poolutils.pooling import (
+    adaptive_avg_pool,
+    adaptive_max_pool,
+    avg_pool,
+    global_avg_pool,
+    global_max_pool,
+    max_pool,
+)
+from poolutils.shapes import pool_output_shape, pool_output_size, same_padding
+from poolutils.teaching import pool2d_loop
+from poolutils.windows import Window, Windows, adaptive_windows, pool_windows
+
+__all__ = [
+    "Window",
+    "Windows",
+    "adaptive_avg_pool",
+    "adaptive_max_pool",
+    "adaptive_windows",
+    "avg_pool",
+    "global_avg_pool",
+    "global_max_pool",
+    "max_pool",
+    "pool2d_loop",
+    "pool_output_shape",
+    "pool_output_size",
+    "pool_windows",
+    "same_padding",
+]

@@ -1,0 +1,143 @@
+"""Run the same input through poolutils and through Keras, and compare.
+
+Keras is imported only when one of these functions is first called:
+TensorFlow takes seconds to import and ``import poolutils`` must stay instant.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from poolutils import pooling
+from poolutils._validation import data_format_name, input_array, int_tuple, spatial_axes
+
+OURS: dict[str, Callable[..., np.ndarray]] = {
+    "max": pooling.max_pool,
+    "avg": pooling.avg_pool,
+    "global_max": pooling.global_max_pool,
+    "global_avg": pooling.global_avg_pool,
+    "adaptive_max": pooling.adaptive_max_pool,
+    "adaptive_avg": pooling.adaptive_avg_pool,
+}
+
+LAYERS = {
+    "max": "MaxPooling{}D",
+    "avg": "AveragePooling{}D",
+    "global_max": "GlobalMaxPooling{}D",
+    "global_avg": "GlobalAveragePooling{}D",
+    "adaptive_max": "AdaptiveMaxPooling{}D",
+    "adaptive_avg": "AdaptiveAveragePooling{}D",
+}
+
+
+def keras() -> Any:
+    """Import Keras with TensorFlow's log lines and oneDNN rewrites turned off."""
+    # Set before TensorFlow loads: afterwards they have no effect. oneDNN also
+    # reorders float sums and crashes AdaptiveMaxPooling with output size 1.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    import keras as _keras
+
+    return _keras
+
+
+def layer_name(kind: str, rank: int) -> str:
+    """Name of the Keras layer for ``kind`` ('max', 'avg', 'global_max', ...) and spatial rank."""
+    if kind not in LAYERS:
+        raise ValueError(f"`kind` must be one of {sorted(LAYERS)}. Received: kind={kind!r}.")
+    return LAYERS[kind].format(rank)
+
+
+def keras_pool(kind: str, x: np.ndarray, **kwargs: Any) -> np.ndarray:
+    """Pool ``x`` with the Keras layer for ``kind``; keyword arguments go to the layer.
+
+    Examples
+    --------
+    >>> keras_pool("max", np.arange(4.0).reshape(1, 4, 1), pool_size=2)[0, :, 0]
+    array([1., 3.], dtype=float32)
+    """
+    x = input_array(x)
+    rank = x.ndim - 2
+    layers = keras().layers
+    if kind == "adaptive_max":
+        return _adaptive_max(x, rank, **kwargs)
+    return np.asarray(getattr(layers, layer_name(kind, rank))(**kwargs)(x))
+
+
+def _adaptive_max(
+    x: np.ndarray, rank: int, output_size: Any, data_format: str = "channels_last"
+) -> np.ndarray:
+    # Keras' AdaptiveMaxPooling kills the process (SIGFPE) for an output size of 1
+    # under oneDNN. Axes pooled to 1 are reduced with keras.ops.max instead, and
+    # the others with the lower-rank adaptive layer, which is the same result.
+    layers, ops = keras().layers, keras().ops
+    sizes = int_tuple(output_size, rank, "output_size")
+    axes = spatial_axes(x.ndim, data_format_name(data_format))
+    ones = tuple(a for a, o in zip(axes, sizes) if o == 1)
+    if not ones:
+        return np.asarray(
+            getattr(layers, layer_name("adaptive_max", rank))(sizes, data_format=data_format)(x)
+        )
+    if len(ones) == rank:
+        pool = getattr(layers, layer_name("global_max", rank))(data_format=data_format, keepdims=True)
+        return np.asarray(pool(x))
+    rest = tuple(o for o in sizes if o != 1)
+    reduced = ops.squeeze(ops.max(x, axis=ones, keepdims=True), axis=ones)
+    pooled = getattr(layers, layer_name("adaptive_max", len(rest)))(rest, data_format=data_format)(reduced)
+    return np.expand_dims(np.asarray(pooled), ones)
+
+
+def check_against_keras(
+    kind: str, x: np.ndarray, *, rtol: float = 1e-5, atol: float = 1e-5, quiet: bool = False, **kwargs: Any
+) -> np.ndarray:
+    """Pool ``x`` with poolutils and with Keras, assert they agree, and return ours.
+
+    Parameters
+    ----------
+    kind : {'max', 'avg', 'global_max', 'global_avg', 'adaptive_max', 'adaptive_avg'}
+    x : array_like
+        Input of rank 3, 4 or 5.
+    rtol, atol : float
+        Tolerances of :func:`numpy.testing.assert_allclose` (float sums may
+        be added in another order).
+    quiet : bool
+        Print nothing when True.
+    **kwargs
+        Arguments of both functions, e.g. ``pool_size=2, padding="same"``.
+
+    Returns
+    -------
+    ndarray
+        poolutils' result.
+
+    Examples
+    --------
+    >>> fmap = np.array([[1, 3, 2, 9], [5, 6, 1, 7], [4, 2, 8, 6], [3, 5, 7, 2]])
+    >>> out = check_against_keras("max", fmap[None, :, :, None], pool_size=2)
+    max_pool matches keras.layers.MaxPooling2D: shape (1, 2, 2, 1), identical values
+    """
+    x = input_array(x)
+    name = layer_name(kind, x.ndim - 2)
+    ours = OURS[kind](x, **kwargs)
+    # Keras' average layers refuse integers; they would see float32 anyway.
+    theirs = keras_pool(kind, x.astype(np.float32) if "avg" in kind and x.dtype.kind != "f" else x, **kwargs)
+    if ours.shape != theirs.shape:
+        raise AssertionError(
+            f"{OURS[kind].__name__} gives shape {ours.shape}, keras.layers.{name} {theirs.shape}."
+        )
+    if x.dtype.kind in "iu" and theirs.dtype.kind in "iu" and ours.dtype != theirs.dtype:
+        raise AssertionError(
+            f"{OURS[kind].__name__} gives dtype {ours.dtype}, keras.layers.{name} {theirs.dtype}."
+        )
+    np.testing.assert_allclose(
+        ours, theirs, rtol=rtol, atol=atol, err_msg=f"poolutils differs from keras.layers.{name}"
+    )
+    if not quiet:
+        diff = float(np.max(np.abs(ours.astype(np.float64) - theirs.astype(np.float64)), initial=0.0))
+        agreement = "identical values" if diff == 0 else f"largest difference below {atol:g}"
+        print(f"{OURS[kind].__name__} matches keras.layers.{name}: shape {ours.shape}, {agreement}")
+    return ours

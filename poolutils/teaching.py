@@ -1,0 +1,78 @@
+"""Pooling written for reading: one output cell at a time.
+
+This is the version to study. It does exactly what
+:func:`poolutils.max_pool` and :func:`poolutils.avg_pool` do on one 2-D
+feature map, stride and 'same' padding included, with two plain loops.
+The tests prove the two agree; the fast version is what you run on real data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from poolutils._validation import int_tuple, padding_mode
+from poolutils.shapes import pool_output_size, same_padding
+
+
+def pool2d_loop(
+    image: np.ndarray,
+    pool_size: int | tuple[int, int] = 2,
+    stride: int | tuple[int, int] | None = None,
+    padding: str = "valid",
+    mode: str = "max",
+) -> np.ndarray:
+    """Pool one 2-D feature map, one output cell at a time.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+        A single feature map (no batch, no channels).
+    pool_size, stride : int or (int, int)
+        Window size and step; the stride defaults to the window size.
+    padding : {'valid', 'same'}
+    mode : {'max', 'avg'}
+
+    Returns
+    -------
+    ndarray, shape (out_h, out_w)
+
+    Examples
+    --------
+    >>> fmap = np.array([[1, 3, 2, 9],
+    ...                  [5, 6, 1, 7],
+    ...                  [4, 2, 8, 6],
+    ...                  [3, 5, 7, 2]])
+    >>> pool2d_loop(fmap, 2, mode="max")
+    array([[6, 9],
+           [5, 8]])
+    >>> pool2d_loop(fmap, 3, stride=1, padding="same", mode="avg")[0]
+    array([3.75      , 3.        , 4.66666667, 4.75      ])
+    """
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(f"`image` must be one 2-D feature map (H, W). Received shape {image.shape}.")
+    if mode not in ("max", "avg"):
+        raise ValueError(f"`mode` must be 'max' or 'avg'. Received: mode={mode!r}.")
+    pool_h, pool_w = int_tuple(pool_size, 2, "pool_size")
+    stride_h, stride_w = (pool_h, pool_w) if stride is None else int_tuple(stride, 2, "stride")
+    height, width = image.shape
+
+    out_h = pool_output_size(height, pool_h, stride_h, padding)
+    out_w = pool_output_size(width, pool_w, stride_w, padding)
+
+    # 'same' shifts every window up and left by the padding added before the input.
+    pad_top = pad_left = 0
+    if padding_mode(padding) == "same":
+        pad_top = same_padding(height, pool_h, stride_h)[0]
+        pad_left = same_padding(width, pool_w, stride_w)[0]
+
+    out = np.empty((out_h, out_w), dtype=image.dtype if mode == "max" else float)
+    for i in range(out_h):
+        for j in range(out_w):
+            top = i * stride_h - pad_top
+            left = j * stride_w - pad_left
+            # Clipping the window to the image drops the padding cells: they are
+            # never the maximum, and they are not counted in the average.
+            window = image[max(top, 0) : top + pool_h, max(left, 0) : left + pool_w]
+            out[i, j] = window.max() if mode == "max" else window.mean()
+    return out

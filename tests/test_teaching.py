@@ -1,0 +1,44 @@
+"""The readable loop equals the fast version, which the other tests hold to Keras."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import poolutils as pu
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    image=hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=9),
+        elements=st.floats(-100, 100),
+    ),
+    pool=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    stride=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    padding=st.sampled_from(["valid", "same"]),
+    mode=st.sampled_from(["max", "avg"]),
+)
+def test_loop_equals_fast_version(image, pool, stride, padding, mode):
+    if padding == "valid" and (pool[0] > image.shape[0] or pool[1] > image.shape[1]):
+        return
+    fast = getattr(pu, f"{mode}_pool")(image[None, :, :, None], pool, stride, padding)[0, :, :, 0]
+    np.testing.assert_allclose(
+        pu.pool2d_loop(image, pool, stride, padding, mode), fast, rtol=1e-12, atol=1e-12
+    )
+
+
+def test_loop_keeps_integers_for_max_and_gives_floats_for_avg():
+    image = np.arange(16).reshape(4, 4)
+    assert pu.pool2d_loop(image, 2).dtype == image.dtype
+    assert pu.pool2d_loop(image, 2, mode="avg").dtype == np.float64
+
+
+@pytest.mark.parametrize("kwargs,match", [({"mode": "median"}, "mode"), ({"pool_size": 0}, "pool_size")])
+def test_loop_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        pu.pool2d_loop(np.ones((4, 4)), **kwargs)
+    with pytest.raises(ValueError, match="2-D"):
+        pu.pool2d_loop(np.ones((1, 4, 4)))
