@@ -12,7 +12,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 
 LANDING := notebooks/00_start_here.ipynb
 
-.PHONY: setup lab test test-fast bench lint clean
+.PHONY: setup lab test test-fast notebooks exercises grade bench lint clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,20 @@ test: setup
 ## test-fast: everything but the real-browser suite
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser"
+
+## notebooks: re-run every notebook and store normalised outputs (then regenerate the exercises)
+notebooks: setup
+	$(BIN)/python tools/execute_notebooks.py notebooks solutions
+	$(MAKE) exercises
+
+## exercises: write exercises/ from solutions/ (solution regions become stubs), run them
+exercises: setup
+	$(BIN)/python tools/make_exercises.py
+
+## grade: grade learners' notebooks, e.g. make grade SUBMISSIONS=submissions
+SUBMISSIONS ?= exercises
+grade: setup
+	$(BIN)/python -m poolutils.grade $(SUBMISSIONS)
 
 ## bench: speed of poolutils against TensorFlow (prints a table of ratios)
 bench: setup
