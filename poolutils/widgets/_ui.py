@@ -58,7 +58,7 @@ class PoolWidget(ipywidgets.VBox):
         self.png = b""
         self._render = render
         for name, control in self.controls.items():
-            control.add_class(f"pool-{name.replace('_', '-')}")
+            control.add_class(f"pool-{name}")
         self.output = ipywidgets.Output()
         for control in self.controls.values():
             control.observe(self._on_change, "value")
