@@ -50,6 +50,7 @@ grade: setup
 
 ## bench: speed of poolutils against TensorFlow (prints a table of ratios)
 bench: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(BIN)/python benchmarks/bench_pooling.py
 
 lint: setup

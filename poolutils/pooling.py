@@ -32,8 +32,10 @@ propagates NaN. Average pooling propagates NaN.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -50,6 +52,9 @@ from poolutils.windows import AxisIndex, AxisWindows, Windows, adaptive_windows,
 
 # Below this many output values, thread start-up costs more than it saves.
 _PARALLEL_MIN_OUTPUT = 1 << 16
+# Intermediates larger than this are allocated afresh rather than kept per thread.
+_SCRATCH_MAX_BYTES = 64 << 20
+_local = threading.local()
 
 
 @cache
@@ -67,19 +72,27 @@ def _covers(index: AxisIndex, size: int) -> bool:
     return len(index) == size
 
 
+def _scratch(slot: int, shape: Sequence[int], dtype: np.dtype) -> np.ndarray:
+    """A per-thread reusable buffer for intermediate results.
+
+    Fresh large arrays cost a page fault per 4 KiB on first touch; reusing a
+    buffer across calls and batch items avoids that. Two slots alternate so
+    a 3-D pooling's second intermediate never overwrites its first.
+    """
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    if nbytes > _SCRATCH_MAX_BYTES:
+        return np.empty(shape, dtype)
+    buffers = _local.__dict__.setdefault("buffers", {})
+    buf = buffers.get(slot)
+    if buf is None or buf.nbytes < nbytes:
+        buf = buffers[slot] = np.empty(nbytes, np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
 def _reduce_axis(
-    src: np.ndarray,
-    axis: int,
-    windows: AxisWindows,
-    ufunc: np.ufunc,
-    identity: float,
-    out: np.ndarray | None = None,
+    src: np.ndarray, axis: int, windows: AxisWindows, ufunc: np.ufunc, identity: float, out: np.ndarray
 ) -> np.ndarray:
-    """Reduce ``src`` along ``axis`` over the windows, into ``out`` if given."""
-    shape = list(src.shape)
-    shape[axis] = windows.size
-    if out is None:
-        out = np.empty(shape, dtype=src.dtype)
+    """Reduce ``src`` along ``axis`` over the windows, into ``out``."""
     pairs = list(windows.offsets())
     full = [p for p in pairs if _covers(p[0], windows.size)]
     rest = [p for p in pairs if not _covers(p[0], windows.size)]
@@ -102,35 +115,43 @@ def _reduce_axis(
     return out
 
 
-def _pool_item(
-    x: np.ndarray, out: np.ndarray, axes: Sequence[int], geometry: Windows, ufunc: np.ufunc, identity: float
-) -> None:
+def _pool_item(x: np.ndarray, out: np.ndarray, axes: Sequence[int], job: _Job) -> None:
     # Outermost axis first: its views are whole contiguous rows, the cheapest to stream.
-    order = sorted(zip(axes, geometry.axes), key=lambda aw: -x.strides[aw[0]])
+    order = sorted(zip(axes, job.geometry.axes), key=lambda aw: -x.strides[aw[0]])
     current = x
     for i, (axis, windows) in enumerate(order):
-        last = i == len(order) - 1
-        current = _reduce_axis(current, axis, windows, ufunc, identity, out if last else None)
+        if i == len(order) - 1:
+            target = out
+        else:
+            shape = list(current.shape)
+            shape[axis] = windows.size
+            target = _scratch(i % 2, shape, x.dtype)
+        current = _reduce_axis(current, axis, windows, job.ufunc, job.identity, target)
+    if job.finish is not None:
+        job.finish(out)  # here, while the item is still in this core's cache
 
 
-def _pool(
-    x: np.ndarray, axes: tuple[int, ...], geometry: Windows, ufunc: np.ufunc, identity: float
-) -> np.ndarray:
+@dataclass(frozen=True)
+class _Job:
+    geometry: Windows
+    ufunc: np.ufunc
+    identity: float
+    finish: Callable[[np.ndarray], object] | None = None
+
+
+def _pool(x: np.ndarray, axes: tuple[int, ...], job: _Job) -> np.ndarray:
     shape = list(x.shape)
-    for axis, n_out in zip(axes, geometry.output_shape):
+    for axis, n_out in zip(axes, job.geometry.output_shape):
         shape[axis] = n_out
     out = np.empty(shape, dtype=x.dtype)
     # The batch axis is 0 and never pooled, so items are independent.
-    item_axes = [a - 1 for a in axes]
     if x.shape[0] > 1 and out.size >= _PARALLEL_MIN_OUTPUT:
-        jobs = [
-            _executor().submit(_pool_item, x[b], out[b], item_axes, geometry, ufunc, identity)
-            for b in range(x.shape[0])
-        ]
-        for job in jobs:
-            job.result()
+        item_axes = [a - 1 for a in axes]
+        futures = [_executor().submit(_pool_item, x[b], out[b], item_axes, job) for b in range(x.shape[0])]
+        for future in futures:
+            future.result()
     else:
-        _pool_item(x, out, axes, geometry, ufunc, identity)
+        _pool_item(x, out, axes, job)
     return out
 
 
@@ -162,25 +183,23 @@ def _float(x: np.ndarray) -> np.ndarray:
 
 def _max(x: np.ndarray, axes: tuple[int, ...], geometry: Windows) -> np.ndarray:
     lowest = np.finfo(x.dtype).min if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    out = _pool(x, axes, geometry, np.fmax, lowest)
-    if out.dtype.kind == "f":
-        # TF starts each window at the lowest finite value: all-NaN or all -inf windows give it.
-        np.fmax(out, lowest, out=out)
-    return out
+    # TF starts each window at the lowest finite value: all-NaN or all -inf windows give it.
+    clamp = (lambda out: np.fmax(out, lowest, out=out)) if x.dtype.kind == "f" else None
+    return _pool(x, axes, _Job(geometry, np.fmax, lowest, clamp))
 
 
 def _mean(x: np.ndarray, axes: tuple[int, ...], geometry: Windows) -> np.ndarray:
     x = _float(x)
-    total = _pool(x, axes, geometry, np.add, 0)
     counts = geometry.counts()
     if counts.min() == counts.max():
-        total /= counts.flat[0]
-        return total
-    shape = [1] * x.ndim
-    for axis, n_out in zip(axes, counts.shape):
-        shape[axis] = n_out
-    total /= counts.reshape(shape)
-    return total
+        divisor: np.ndarray | float = float(counts.flat[0])
+    else:
+        # Shaped like one batch item, so it broadcasts over an item or the whole batch.
+        shape = [1] * (x.ndim - 1)
+        for axis, n_out in zip(axes, counts.shape):
+            shape[axis - 1] = n_out
+        divisor = counts.reshape(shape).astype(x.dtype)
+    return _pool(x, axes, _Job(geometry, np.add, 0, lambda out: np.divide(out, divisor, out=out)))
 
 
 def max_pool(
