@@ -169,7 +169,7 @@ def run_with_time_limit(fn: Callable[[], Any], seconds: float) -> Any:
 def show(value: Any) -> str:
     """Short, rounded, one-line-per-row text of a value for a detail line."""
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        if value.size > 64:
+        if value.size > 64 or value.ndim > 2:
             return f"array of shape {value.shape}, dtype {value.dtype}"
         text = np.array2string(value, precision=4, suppress_small=True, separator=", ", threshold=64)
         return text.replace("\n", "\n" + " " * 13)
@@ -177,6 +177,24 @@ def show(value: Any) -> str:
         return f"array of shape {value.shape}, dtype {value.dtype}"
     text = repr(value)
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+def sample(shape: Sequence[int], seed: int) -> np.ndarray:
+    """Seeded float32 integers in -9..9: exact in any float sum, short to print, negatives included.
+
+    Examples
+    --------
+    >>> sample((2, 3), seed=0).dtype, sample((2, 3), seed=0).shape
+    (dtype('float32'), (2, 3))
+    """
+    return np.random.default_rng(seed).integers(-9, 10, size=tuple(shape)).astype(np.float32)
+
+
+def keras_pool_map(kind: str, fmap: np.ndarray, **kwargs: Any) -> np.ndarray:
+    """Pool one (H, W) map with the Keras layer for ``kind`` ('max' or 'avg'); the oracle of 2-D exercises."""
+    from poolutils.keras_check import keras_pool  # imports Keras, so only when a check runs
+
+    return keras_pool(kind, np.asarray(fmap, dtype=np.float32)[None, ..., None], **kwargs)[0, ..., 0]
 
 
 def _type_name(value: Any) -> str:
@@ -387,6 +405,7 @@ class Check:
         case = cases[index]
         details = self._case_lines(case)
         details += [f"expected:  {show(expected)}", f"got:       {show(got)}"]
+        details += _first_difference(expected, got)
         diagnosis = self.diagnose(answer, cases, index, got, limit)
         if diagnosis:
             details.append(f"diagnosis: {diagnosis}")
@@ -422,6 +441,26 @@ class Check:
             if first and score > best_score:
                 best, best_score = mistake.diagnosis, score
         return best
+
+
+def _first_difference(expected: Any, got: Any) -> list[str]:
+    # Large arrays are not printed; point at the first wrong cell instead.
+    if not (isinstance(expected, np.ndarray) and isinstance(got, np.ndarray)):
+        return []
+    if (
+        expected.shape != got.shape
+        or (expected.size <= 64 and expected.ndim <= 2)
+        or got.dtype.kind not in "biuf"
+    ):
+        return []
+    wrong = np.argwhere(~np.isclose(got, expected, rtol=1e-5, atol=1e-5, equal_nan=True))
+    if not len(wrong):
+        return []
+    index = tuple(int(i) for i in wrong[0])
+    return [
+        f"first difference at index {index}: expected {show(expected[index].item())}, "
+        f"got {show(got[index].item())} ({len(wrong)} of {got.size} values differ)"
+    ]
 
 
 def _same_safe(case: Case, fn: Callable, got: Any) -> bool:
