@@ -14,7 +14,7 @@ from poolutils.plotting import format_value, plot_axis_windows, plot_grid, plot_
 SETTINGS_2D = [
     ((4, 4), 2, 2, "valid"),
     ((5, 6), 3, 2, "same"),
-    ((6, 6), 3, 1, "same"),
+    ((4, 4), 3, 1, "same"),
     ((5, 5), 2, 3, "valid"),
     ((4, 5), (2, 3), (1, 2), "same"),
 ]
