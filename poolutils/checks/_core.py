@@ -262,10 +262,20 @@ def compare_exact(expected: Any, got: Any) -> str | None:
 
 
 def compare_close(expected: float, got: Any) -> str | None:
-    """Why ``got`` is not the number ``expected`` within 1e-6, or None."""
+    """Why ``got`` is not the number ``expected`` (to 1e-5, relative), or None.
+
+    Examples
+    --------
+    >>> compare_close(0.25, np.float32(0.25)) is None, compare_close(0.25, "0.25")
+    (True, 'returned a str; expected a number')
+    """
     if isinstance(got, bool) or not isinstance(got, int | float | np.integer | np.floating):
         return f"returned a {_type_name(got)}; expected a number"
-    return None if abs(float(got) - float(expected)) <= 1e-6 else "wrong value"
+    return None if _close(float(got), float(expected)) else "wrong value"
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-5 * max(1.0, abs(b))
 
 
 class Check:
@@ -478,7 +488,7 @@ def _same(a: Any, b: Any) -> bool:
         return bool(np.allclose(a, b, rtol=1e-5, atol=1e-5, equal_nan=True))
     if isinstance(a, float | np.floating) or isinstance(b, float | np.floating):
         try:
-            return abs(float(a) - float(b)) <= 1e-6
+            return _close(float(a), float(b))
         except (TypeError, ValueError):
             return False
     return type(a) is type(b) and a == b

@@ -161,3 +161,19 @@ def pool_batch(x: np.ndarray, windows: Windows, mode: str, padding_as_zero: bool
         for c in range(x.shape[-1]):
             out[b, ..., c] = pool_map(x[b, ..., c], windows, mode, padding_as_zero)
     return out
+
+
+def adaptive_windows_floor(spatial_shape: Sequence[int], output_size: Sequence[int]) -> Windows:
+    """Adaptive windows that end at ``floor((i + 1) * n / out)``: they never overlap and can miss a cell.
+
+    Examples
+    --------
+    >>> adaptive_windows_floor((5,), (3,)).axes[0].stops
+    (1, 3, 5)
+    """
+    axes = []
+    for n, out in zip(spatial_shape, output_size):
+        starts = tuple(i * n // out for i in range(out))
+        stops = tuple((i + 1) * n // out for i in range(out))
+        axes.append(AxisWindows(n, starts, stops, None))
+    return Windows(tuple(axes))
