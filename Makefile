@@ -12,7 +12,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 
 LANDING := notebooks/00_start_here.ipynb
 
-.PHONY: setup lab test test-fast notebooks exercises grade bench lint clean
+.PHONY: setup browser-deps lab test test-fast notebooks exercises grade bench lint clean
 
 setup: $(STAMP)
 
@@ -21,13 +21,23 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
 	@touch $@
 
+# JupyterLab reads overrides.json from its app-settings directory; the browser tests check it took effect.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_OVERRIDES): jupyter/overrides.json | $(STAMP)
+	install -D -m 644 $< $@
+
+## browser-deps: Debian's chromium for tests/browser (apt-get, as root)
+browser-deps:
+	@sh tools/install_chromium.sh
+
 ## lab: JupyterLab on the landing notebook, bound to 127.0.0.1 with a random token
-lab: setup
+lab: setup $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) \
 		--LabApp.default_url=/lab/tree/$(LANDING)
 
 ## test: the whole suite, serially: unit tests, doctests, strict nbval on every notebook
-test: setup
+test: setup browser-deps $(LAB_OVERRIDES)
 	$(BIN)/python -m pytest
 
 ## test-fast: everything but the real-browser suite
