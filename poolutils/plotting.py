@@ -42,6 +42,29 @@ def format_value(value: float) -> str:
     return np.format_float_positional(float(value), precision=2, trim="-")
 
 
+# Figure layout in inches. Fixed margins instead of tight_layout: it costs a
+# full extra draw per figure, which would make widgets lag.
+CELL = 0.5
+GAP = 0.5
+MARGINS = {"left": 0.35, "right": 0.1, "bottom": 0.3, "top": 0.35}
+
+
+def _figsize(width: float, height: float) -> tuple[float, float]:
+    """Figure size for axes of ``width`` x ``height`` inches plus the fixed margins."""
+    return width + MARGINS["left"] + MARGINS["right"], height + MARGINS["bottom"] + MARGINS["top"]
+
+
+def _fixed_margins(fig: Figure, wspace: float = 0.0) -> None:
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(
+        left=MARGINS["left"] / width,
+        right=1 - MARGINS["right"] / width,
+        bottom=MARGINS["bottom"] / height,
+        top=1 - MARGINS["top"] / height,
+        wspace=wspace,
+    )
+
+
 def _cell_box(rows: Sequence[int], cols: Sequence[int]) -> tuple[tuple[float, float], int, int]:
     # Cell (r, c) is centred on (c, r): a block of cells spans half a cell beyond its ends.
     r0, c0 = min(rows), min(cols)
@@ -127,10 +150,8 @@ def plot_grid(
                     )
                 )
     # Cell borders: white lines between cells read better than a coloured grid.
-    for r in range(height + 1):
-        ax.plot([-0.5, width - 0.5], [r - 0.5, r - 0.5], color="white", lw=1)
-    for c in range(width + 1):
-        ax.plot([c - 0.5, c - 0.5], [-0.5, height - 0.5], color="white", lw=1)
+    ax.hlines(np.arange(height + 1) - 0.5, -0.5, width - 0.5, color="white", lw=1)
+    ax.vlines(np.arange(width + 1) - 0.5, -0.5, height - 0.5, color="white", lw=1)
     if highlight is not None:
         cells = highlight.cells if isinstance(highlight, Window) else np.asarray(highlight)
         corner, w, h = _cell_box(cells[:, 0].tolist(), cells[:, 1].tolist())
@@ -197,14 +218,14 @@ def plot_window_step(
     fig, (ax_in, ax_out) = plt.subplots(
         1,
         2,
-        figsize=(0.5 * sum(widths) + 1.5, 0.5 * (x2d.shape[0] + top + bottom) + 1),
+        figsize=_figsize(CELL * sum(widths) + GAP, CELL * (x2d.shape[0] + top + bottom)),
         gridspec_kw={"width_ratios": widths},
     )
+    _fixed_margins(fig, wspace=GAP / (CELL * sum(widths) / 2))
     window = None if position is None else windows.window(position)
     plot_grid(ax_in, x2d, window, (top, bottom, left, right), titles[0], lo, hi)
     cell = None if position is None else np.array([position])
     plot_grid(ax_out, out2d, cell, title=titles[1], vmin=lo, vmax=hi)
-    fig.tight_layout()
     return fig
 
 
@@ -286,7 +307,8 @@ def plot_axis_windows(n: int, pool_size: int, stride: int | None = None, padding
     read = np.zeros(n, dtype=bool)
     for start, stop in zip(axis.starts, axis.stops):
         read[max(start, 0) : max(min(stop, n), 0)] = True
-    fig, ax = plt.subplots(figsize=(0.45 * (n + before + after) + 1.2, 0.4 * (axis.size + 1) + 0.9))
+    fig, ax = plt.subplots(figsize=_figsize(0.45 * (n + before + after) + 0.8, 0.4 * (axis.size + 1) + 0.3))
+    _fixed_margins(fig)
     for c in range(-before, n + after):
         if not 0 <= c < n:
             style = {"facecolor": PADDING_FACE, "hatch": "//", "gid": "padding"}
@@ -315,5 +337,4 @@ def plot_axis_windows(n: int, pool_size: int, stride: int | None = None, padding
     ax.set_title(
         f"n={n}, pool size={pool_size}, stride={axis.stride}, {padding!r}: {axis.size} outputs", fontsize=10
     )
-    fig.tight_layout()
     return fig

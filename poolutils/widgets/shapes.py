@@ -151,7 +151,7 @@ def _render_stack(
     ax.set_ylim(-1.4, 1.4)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    fig.tight_layout()
+    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)  # tight_layout would cost an extra draw
     return fig, {
         "shapes": [shape for _, shape in shapes],
         "layers": [n for n, _ in shapes],
