@@ -365,7 +365,6 @@ class Check:
         limit = TIME_LIMIT if self.time_limit is None else self.time_limit
         cases = self.cases()
         for index, case in enumerate(cases):
-            expected = self.oracle(*case.args, **case.kwargs)
             try:
                 got = run_with_time_limit(lambda case=case: case.call(answer), limit)
             except NotImplementedError:
@@ -384,12 +383,13 @@ class Check:
                     f"raised {_type_name(err)}: {err} (case '{case.label}').",
                     self._case_lines(case),
                 )
-            if got is None:
+            if got is None:  # before the oracle runs: it may import Keras, which takes seconds
                 return self._report(
                     Status.FAILED,
                     f"returned None for case '{case.label}'; did you forget `return`?",
                     self._case_lines(case),
                 )
+            expected = self.oracle(*case.args, **case.kwargs)
             problem = self.compare(expected, got)
             if problem is not None:
                 return self._failure(answer, cases, index, expected, got, problem, limit)

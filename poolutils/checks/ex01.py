@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from poolutils.checks import mistakes as m
@@ -199,7 +197,7 @@ def stack_output_shape(input_shape):
         n = n - 3 + 1  # Conv2D(16, 3), 'valid': the kernel must fit
         n = (n - 2) // 2 + 1  # MaxPooling2D(2), 'valid'
         # Conv2D(32, 3, padding='same') keeps the size
-        n = math.ceil(n / 2)  # MaxPooling2D(3, strides=2, padding='same')
+        n = -(-n // 2)  # MaxPooling2D(3, strides=2, padding='same'): ceil(n / 2)
         sizes.append(n)
     return (batch, sizes[0], sizes[1], 32)
 
