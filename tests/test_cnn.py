@@ -93,5 +93,6 @@ def test_train_and_evaluate_reports_a_row():
     train, test = cnn.make_shapes(64, seed=0), cnn.make_shapes(16, seed=1)
     model, row = cnn.train_and_evaluate("max pool + GAP", train, test, epochs=1)
     assert row["params"] == model.count_params()
-    assert 0 <= row["test_acc"] <= 1 and 0 <= row["shifted_acc"] <= 1
+    assert 0 <= row["test_acc"] <= 1 and set(row["shifted_acc"]) == {2, 4}
+    assert all(0 <= acc <= 1 for acc in row["shifted_acc"].values())
     assert "max pool + GAP" in cnn.results_table([row])
