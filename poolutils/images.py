@@ -159,6 +159,8 @@ def translation_changes(
             f"`shifts` must be less than half the image width {image.shape[1]}. Received: shifts={shifts!r}."
         )
     width = image.shape[1] - 2 * margin
+    if not np.any(image[:, margin : margin + width]):
+        raise ValueError("`image` must not be all zeros: a change relative to zero is undefined.")
 
     def layer(x: np.ndarray, mode: str) -> np.ndarray:
         return x if mode == "none" else pool_image(x, mode, pool_size)

@@ -84,6 +84,7 @@ def test_change_is_zero_only_when_the_shift_changes_nothing():
         (lambda: translation_changes(np.ones((4, 6)), shifts=(3,)), "shifts"),
         (lambda: translation_changes(np.ones((4, 20)), shifts=(0,)), "shifts"),
         (lambda: translation_changes(np.ones((4, 20)), modes=("min",)), "mode"),
+        (lambda: translation_changes(np.zeros((4, 20))), "image"),
         (lambda: sample_image(0), "downscale"),
     ],
 )
