@@ -25,7 +25,11 @@ pytestmark = pytest.mark.browser
 RUN_ALL_TIMEOUT_MS = 600_000
 # A slider move re-renders in the kernel (some widgets call Keras) and ships a new PNG.
 WIDGET_TIMEOUT_MS = 60_000
+# What ipywidgets' renderer writes into an output instead of a widget it cannot show.
 WIDGET_FAILURES = ("Error displaying widget", "model not found", "Failed to load model class")
+# Outputs only: markdown may quote these messages (00_start_here explains them).
+OUTPUT_TEXT_JS = """() => [...window.jupyterapp.shell.currentWidget.content.node
+    .querySelectorAll(".jp-OutputArea-output")].map(o => o.innerText).join("\\n")"""
 NEWS_PROMPT = "official Jupyter news"
 
 # Ready when the kernel is idle, no cell waits to run ([*]), and every code cell
@@ -90,7 +94,11 @@ def assert_clean_run(page, report: list[dict]) -> None:
     assert not errors, "error outputs:\n" + "\n".join(errors)
     not_run = [c["index"] for c in report if not c["executed"]]
     assert not not_run, f"code cells that did not run: {not_run}"
-    text = page.evaluate("() => window.jupyterapp.shell.currentWidget.node.innerText")
+    # A view still "Loading widget..." once the kernel is idle never got its model.
+    page.wait_for_function(
+        f"() => !({OUTPUT_TEXT_JS})().includes('Loading widget...')", timeout=WIDGET_TIMEOUT_MS
+    )
+    text = page.evaluate(OUTPUT_TEXT_JS)
     failures = [failure for failure in WIDGET_FAILURES if failure in text]
     assert not failures, f"widget failures shown: {failures}"
     assert NEWS_PROMPT not in page.locator("body").inner_text(), "the Jupyter news prompt is showing"
