@@ -28,9 +28,14 @@ How to write a checker for a new exercise
    number; :func:`all_checks` finds it by that name) with a module-level
    ``CHECKS`` tuple listing its checks in exercise order.
 2. Write the reference solution as a plain function, the way a learner
-   would (loops are fine): ``solution()`` prints its source, and the tests
-   prove it passes its checker. Put the same code between
-   ``### BEGIN SOLUTION`` / ``### END SOLUTION`` in ``solutions/NN_topic.ipynb``.
+   would (loops are fine, only NumPy and names the notebook imports): its
+   name is the check's ``title`` and ``solution()`` prints its source. In
+   ``solutions/NN_topic.ipynb`` the exercise is a markdown task, a code cell
+   ``def title(...):`` whose body sits between ``### BEGIN SOLUTION`` and
+   ``### END SOLUTION`` and is exactly the reference's body, and a check cell
+   ``check_title(title)``. ``tests/test_exercises_generated.py`` holds the
+   notebook and the checker to that, and ``tools/make_exercises.py`` turns
+   the body into a stub.
 3. Write ``cases()`` returning a list of :class:`Case` (seeded inputs: odd
    sizes, stride != pool size, negative values, 'same' padding, batches and
    channels). Keep inputs small so a failure prints readably.
