@@ -23,8 +23,9 @@ framework picks a rule:
 * ``"all"``: TensorFlow's 3-D kernel. Every tied maximum receives the whole
   gradient, so the gradient sum grows with the number of ties.
 * ``"split"``: each tied maximum receives an equal share. This is the
-  average of the subgradients, the symmetric choice some papers and
-  autodiff systems (e.g. JAX's ``reduce_max``) make; the total is conserved.
+  average of the subgradients, the symmetric choice; the total is
+  conserved. TensorFlow itself makes it for ``tf.reduce_max``, so Keras'
+  ``GlobalMaxPooling`` layers split ties while ``MaxPooling`` layers do not.
 
 The default, ``ties=None``, is what TensorFlow does for the input's rank.
 
@@ -49,11 +50,12 @@ forward pass. These functions give the gradient of the forward pass.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
-from poolutils._validation import positive_int
+from poolutils._validation import input_array, positive_int
 from poolutils.pooling import _float, _prepare
 from poolutils.windows import Windows
 
@@ -248,4 +250,67 @@ def avg_pool_backward(
     grad = np.zeros(shape, dtype=dy.dtype)
     for out_index, in_index in _offset_indices(len(shape), axes, geometry):
         grad[in_index] += share[out_index]
+    return grad
+
+
+def keras_pool_gradient(kind: str, x: np.ndarray, dy: np.ndarray, **kwargs: Any) -> np.ndarray:
+    """The oracle: TensorFlow's gradient of ``sum(dy * layer(x))`` for a Keras pooling layer.
+
+    Parameters
+    ----------
+    kind : {'max', 'avg', 'global_max', 'global_avg', 'adaptive_avg'}
+        As in :func:`poolutils.keras_check.keras_pool`.
+    x, dy : array_like
+        Input and upstream gradient; both are computed in float32, as Keras does.
+    **kwargs
+        Arguments of the layer, e.g. ``pool_size=2, strides=1``.
+
+    Returns
+    -------
+    ndarray of float32, shaped like ``x``
+
+    Examples
+    --------
+    Both windows of ``[5, 5, 2, 2]`` hold a tie; MaxPooling1D picks the first cell:
+
+    >>> x = np.array([5.0, 5.0, 2.0, 2.0]).reshape(1, 4, 1)
+    >>> keras_pool_gradient("max", x, np.ones((1, 2, 1)), pool_size=2)[0, :, 0]
+    array([1., 0., 1., 0.], dtype=float32)
+    """
+    from poolutils.keras_check import keras, layer_name
+
+    x = input_array(x)
+    layer = getattr(keras().layers, layer_name(kind, x.ndim - 2))(**kwargs)
+    import tensorflow as tf  # after keras(), which sets TensorFlow's quiet flags
+
+    xt = tf.constant(x, dtype=tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y = layer(xt)
+    return tape.gradient(y, xt, output_gradients=tf.constant(dy, dtype=tf.float32)).numpy()
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central-difference gradient of a scalar function, one cell at a time.
+
+    ``(f(x + h e_i) - f(x - h e_i)) / (2 h)`` for every cell ``i``: the
+    standard check of a hand-written backward pass. Use float64 inputs. At a
+    tie of max pooling it returns *half* the slope for each tied cell (one
+    side of the step raises the maximum, the other does not), which agrees
+    with no tie rule in general: compare away from ties.
+
+    Examples
+    --------
+    >>> numerical_gradient(lambda v: float(np.sum(v**2)), np.array([1.0, -2.0])).round(6)
+    array([ 2., -4.])
+    >>> numerical_gradient(lambda v: float(np.max(v)), np.array([3.0, 3.0])).round(6)
+    array([0.5, 0.5])
+    """
+    x = np.asarray(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    step = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        step[i] = h
+        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
+        step[i] = 0
     return grad

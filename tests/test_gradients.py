@@ -6,22 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import poolutils as pu
-from poolutils.gradients import avg_pool_backward, max_pool_backward
-from poolutils.keras_check import keras_pool, layer_name
+from poolutils.gradients import avg_pool_backward, keras_pool_gradient, max_pool_backward, numerical_gradient
+from poolutils.keras_check import keras_pool
 from tests.conftest import random_input
 from tests.test_pooling_vs_keras import CASES, FORMATS, SPATIAL
-
-
-def tape_grad(keras, kind, x, dy, **kwargs):
-    """Gradient of sum(dy * layer(x)) with respect to x, from TensorFlow."""
-    import tensorflow as tf
-
-    layer = getattr(keras.layers, layer_name(kind, x.ndim - 2))(**kwargs)
-    x = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = layer(x)
-    return tape.gradient(y, x, output_gradients=tf.constant(dy)).numpy()
 
 
 def ours(kind, x, dy, **kwargs):
@@ -47,7 +35,7 @@ def test_backward_matches_gradient_tape(keras, rng, kind, rank, pool, strides, p
     ):
         y = getattr(pu, f"{kind}_pool")(x, **kwargs)
         dy = rng.standard_normal(y.shape).astype(np.float32)
-        theirs = tape_grad(keras, kind, x, dy, **kwargs)
+        theirs = keras_pool_gradient(kind, x, dy, **kwargs)
         mine = ours(kind, x, dy, **kwargs)
         assert mine.shape == x.shape and mine.dtype == np.float32
         np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-5)
@@ -57,7 +45,7 @@ def test_backward_matches_gradient_tape(keras, rng, kind, rank, pool, strides, p
 def test_ties_go_to_the_first_maximum_in_1d_and_2d(keras, rank):
     x = np.ones((1,) + (4,) * rank + (1,), dtype=np.float32)
     dy = np.ones((1,) + (2,) * rank + (1,), dtype=np.float32)
-    theirs = tape_grad(keras, "max", x, dy, pool_size=2)
+    theirs = keras_pool_gradient("max", x, dy, pool_size=2)
     mine = max_pool_backward(dy, x, 2, ties="first")
     np.testing.assert_array_equal(mine, theirs)
     assert mine.sum() == dy.sum()  # one winner per window
@@ -67,7 +55,7 @@ def test_ties_go_to_the_first_maximum_in_1d_and_2d(keras, rank):
 def test_ties_in_3d_give_every_maximum_the_whole_gradient(keras):
     x = np.ones((1, 2, 2, 2, 1), dtype=np.float32)
     dy = np.ones((1, 1, 1, 1, 1), dtype=np.float32)
-    theirs = tape_grad(keras, "max", x, dy, pool_size=2)
+    theirs = keras_pool_gradient("max", x, dy, pool_size=2)
     np.testing.assert_array_equal(max_pool_backward(dy, x, 2), theirs)
     np.testing.assert_array_equal(max_pool_backward(dy, x, 2, ties="all"), theirs)
     assert theirs.sum() == 8  # not conserved: the reason 'all' is not the default in 2-D
@@ -107,6 +95,17 @@ def test_split_ties_share_the_gradient_evenly(keras, rng, pool, strides, padding
     np.testing.assert_allclose(mine.sum(), dy.sum(), rtol=1e-4)
 
 
+@pytest.mark.parametrize("rank", [1, 2, 3])
+def test_global_max_pooling_in_keras_splits_ties(keras, rng, rank):
+    """tf.reduce_max shares a tie evenly: the 'split' rule with one window over the whole input."""
+    x = tied_input(rng, SPATIAL[rank], "channels_last")
+    dy = rng.standard_normal((x.shape[0], x.shape[-1])).astype(np.float32)
+    theirs = keras_pool_gradient("global_max", x, dy)
+    whole = x.shape[1:-1]
+    mine = max_pool_backward(dy.reshape(x.shape[0], *(1,) * rank, -1), x, whole, ties="split")
+    np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize(
     "values",
     [[np.nan, 1, 3, 2], [np.nan, np.nan, 1, 5], [-np.inf, -np.inf, 2, np.nan], [1, np.nan, np.nan, np.nan]],
@@ -121,14 +120,14 @@ def test_nan_and_inf_route_as_tensorflow_in_1d_and_2d(keras, values):
         y_shape = pu.max_pool(x, **kwargs).shape
         dy = np.arange(1, np.prod(y_shape) + 1, dtype=np.float32).reshape(y_shape)
         np.testing.assert_array_equal(
-            max_pool_backward(dy, x, **kwargs), tape_grad(keras, "max", x, dy, **kwargs)
+            max_pool_backward(dy, x, **kwargs), keras_pool_gradient("max", x, dy, **kwargs)
         )
 
 
 def test_avg_backward_ignores_nan_inputs(keras):
     x = np.array([np.nan, 1, 3, 2], dtype=np.float32)[None, :, None]
     dy = np.ones((1, 3, 1), dtype=np.float32)
-    theirs = tape_grad(keras, "avg", x, dy, pool_size=2, strides=1)
+    theirs = keras_pool_gradient("avg", x, dy, pool_size=2, strides=1)
     np.testing.assert_array_equal(avg_pool_backward(dy, x.shape, 2, strides=1), theirs)
 
 
@@ -155,7 +154,7 @@ def test_property_random_configurations_match_gradient_tape(keras, data):
     for kind in ("max", "avg"):
         dy = rng.standard_normal(getattr(pu, f"{kind}_pool")(x, **kwargs).shape).astype(np.float32)
         np.testing.assert_allclose(
-            ours(kind, x, dy, **kwargs), tape_grad(keras, kind, x, dy, **kwargs), atol=1e-5
+            ours(kind, x, dy, **kwargs), keras_pool_gradient(kind, x, dy, **kwargs), atol=1e-5
         )
 
 
@@ -174,17 +173,7 @@ def test_tf_3d_backward_disagrees_with_its_forward_when_stride_exceeds_pool(kera
     dy = np.ones((1, 1, 1, 1, 1), dtype=np.float32)
     numeric = numerical_gradient(lambda v: np.sum(forward(v, **kwargs)), x.astype(np.float64), h=1e-3)
     np.testing.assert_allclose(ours(kind, x, dy, **kwargs), numeric, atol=1e-6)
-    assert not np.allclose(tape_grad(keras, kind, x, dy, **kwargs), numeric)
-
-
-def numerical_gradient(f, x, h=1e-6):
-    """Central differences of the scalar function f at x, one cell at a time."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[i] = h
-        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
-    return grad
+    assert not np.allclose(keras_pool_gradient(kind, x, dy, **kwargs), numeric)
 
 
 @pytest.mark.parametrize("kind", ["max", "avg"])
@@ -206,7 +195,7 @@ def test_numerical_gradient_breaks_at_ties(keras):
     x = np.array([[1.0, 5.0], [5.0, 2.0]])[None, :, :, None]
     dy = np.ones((1, 1, 1, 1))
     numeric = numerical_gradient(lambda v: np.sum(pu.max_pool(v, 2)), x)
-    tf_grad = tape_grad(keras, "max", x.astype(np.float32), dy.astype(np.float32), pool_size=2)
+    tf_grad = keras_pool_gradient("max", x, dy, pool_size=2)
     # Nudging either tied cell up raises the max, nudging it down does not: half a slope each.
     np.testing.assert_allclose(numeric[0, :, :, 0], [[0, 0.5], [0.5, 0]], atol=1e-6)
     assert not np.allclose(numeric, tf_grad)
@@ -216,7 +205,7 @@ def test_numerical_gradient_breaks_at_ties(keras):
 def test_padding_gradient_is_dropped_and_avg_divides_by_real_cells(keras):
     x = np.zeros((1, 3, 3, 1), dtype=np.float32)
     dy = np.ones((1, 2, 2, 1), dtype=np.float32)
-    theirs = tape_grad(keras, "avg", x, dy, pool_size=2, padding="same")
+    theirs = keras_pool_gradient("avg", x, dy, pool_size=2, padding="same")
     mine = avg_pool_backward(dy, x.shape, 2, padding="same")
     np.testing.assert_allclose(mine, theirs)
     np.testing.assert_allclose(mine.sum(), dy.sum())  # nothing lost to padding: every window has real cells
