@@ -30,6 +30,12 @@ CMAP = "Blues"
 
 POOLS = {"max": max_pool, "avg": avg_pool}
 
+# Figure layout in inches. Fixed margins instead of tight_layout: it costs a
+# full extra draw per figure, which would make widgets lag.
+CELL = 0.5
+GAP = 0.5
+MARGINS = {"left": 0.35, "right": 0.1, "bottom": 0.3, "top": 0.35}
+
 
 def format_value(value: float) -> str:
     """A cell's value as written in the plots: at most two decimals, no trailing zeros.
@@ -40,13 +46,6 @@ def format_value(value: float) -> str:
     ('3.75', '6', '-4', '4.67')
     """
     return np.format_float_positional(float(value), precision=2, trim="-")
-
-
-# Figure layout in inches. Fixed margins instead of tight_layout: it costs a
-# full extra draw per figure, which would make widgets lag.
-CELL = 0.5
-GAP = 0.5
-MARGINS = {"left": 0.35, "right": 0.1, "bottom": 0.3, "top": 0.35}
 
 
 def _figsize(width: float, height: float) -> tuple[float, float]:
