@@ -195,11 +195,21 @@ def sample(shape: Sequence[int], seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(-9, 10, size=tuple(shape)).astype(np.float32)
 
 
-def keras_pool_map(kind: str, fmap: np.ndarray, **kwargs: Any) -> np.ndarray:
-    """Pool one (H, W) map with the Keras layer for ``kind`` ('max' or 'avg'); the oracle of 2-D exercises."""
-    from poolutils.keras_check import keras_pool  # imports Keras, so only when a check runs
+def keras_oracle(kind: str, x: np.ndarray, **kwargs: Any) -> np.ndarray:
+    """Pool ``x`` with poolutils and with the Keras layer for ``kind``, assert they agree, return Keras'.
 
-    return keras_pool(kind, np.asarray(fmap, dtype=np.float32)[None, ..., None], **kwargs)[0, ..., 0]
+    The expected answer of the pooling exercises: an answer that matches it
+    matches both the Keras layer and poolutils' reference.
+    """
+    from poolutils.keras_check import check_against_keras, keras_pool  # imports Keras: only when a check runs
+
+    check_against_keras(kind, x, quiet=True, **kwargs)
+    return keras_pool(kind, x, **kwargs)
+
+
+def keras_pool_map(kind: str, fmap: np.ndarray, **kwargs: Any) -> np.ndarray:
+    """:func:`keras_oracle` on one (H, W) map: the oracle of the 2-D exercises."""
+    return keras_oracle(kind, np.asarray(fmap, dtype=np.float32)[None, ..., None], **kwargs)[0, ..., 0]
 
 
 def _type_name(value: Any) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from poolutils.checks import mistakes as m
-from poolutils.checks._core import Case, Check, Mistake, compare_arrays, keras_pool_map, sample
-from poolutils.keras_check import keras_pool
+from poolutils.checks._core import Case, Check, Mistake, compare_arrays, keras_oracle, keras_pool_map, sample
 from poolutils.windows import pool_windows
 
 ARTICLE_MAP = np.array([[1, 3, 2, 9], [5, 6, 1, 7], [4, 2, 8, 6], [3, 5, 7, 2]], dtype=np.float32)
@@ -195,7 +194,7 @@ check_max_pool_batch = Check(
     "max_pool_batch",
     cases=_cases_batch,
     reference=max_pool_batch,
-    oracle=lambda x, f, s, p: keras_pool("max", x, pool_size=f, strides=s, padding=p),
+    oracle=lambda x, f, s, p: keras_oracle("max", x, pool_size=f, strides=s, padding=p),
     compare=compare_arrays,
     mistakes=(
         Mistake(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from poolutils.checks import mistakes as m
-from poolutils.checks._core import Case, Check, Mistake, compare_exact, compare_floats, sample
-from poolutils.keras_check import keras, keras_pool
+from poolutils.checks._core import Case, Check, Mistake, compare_exact, compare_floats, keras_oracle, sample
+from poolutils.keras_check import keras
 from poolutils.windows import pool_windows
 
 # --- 4.1 -------------------------------------------------------------------
@@ -27,7 +27,7 @@ check_global_avg_pool = Check(
     "global_avg_pool",
     cases=_global_cases,
     reference=global_avg_pool,
-    oracle=lambda x: keras_pool("global_avg", x),
+    oracle=lambda x: keras_oracle("global_avg", x),
     compare=compare_floats,
     mistakes=(
         Mistake(
@@ -100,7 +100,7 @@ check_adaptive_avg_pool = Check(
     "adaptive_avg_pool",
     cases=_adaptive_cases,
     reference=adaptive_avg_pool,
-    oracle=lambda x, o: keras_pool("adaptive_avg", x, output_size=o),
+    oracle=lambda x, o: keras_oracle("adaptive_avg", x, output_size=o),
     compare=compare_floats,
     mistakes=(
         Mistake(
