@@ -90,10 +90,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def leftover_processes() -> list[str]:
-    """Descendants of this test process that belong to JupyterLab, a kernel or Chromium."""
+def leftover_processes(before: frozenset[int] = frozenset()) -> list[str]:
+    """Descendants of this test process, not in ``before``, that belong to JupyterLab, a kernel or Chromium."""
     found = []
     for proc in psutil.Process().children(recursive=True):
+        if proc.pid in before:
+            continue
         try:
             cmdline = " ".join(proc.cmdline())
             if proc.status() != psutil.STATUS_ZOMBIE and any(
@@ -137,15 +139,17 @@ def wait_until_up(server: subprocess.Popen, lab: Lab) -> None:
     )
 
 
-@pytest.fixture(scope="session")
+# Package scope: the server and browser stop when this suite ends, not after the rest of `make test`.
+@pytest.fixture(scope="package")
 def no_leftovers() -> Iterator[None]:
-    """Torn down last: fails the session if a server, kernel or browser process survived."""
+    """Torn down last: fails if a server, kernel or browser process this suite started survived."""
+    before = frozenset(proc.pid for proc in psutil.Process().children(recursive=True))
     yield
-    left = leftover_processes()
+    left = leftover_processes(before)
     assert not left, "processes left behind by the browser tests:\n" + "\n".join(left)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab(tmp_path_factory: pytest.TempPathFactory, no_leftovers: None) -> Iterator[Lab]:
     """JupyterLab on 127.0.0.1 serving a temporary copy of ``notebooks/``."""
     install_overrides()
@@ -200,7 +204,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory, no_leftovers: None) -> Iterato
         assert not alive, f"JupyterLab processes survived kill: {[p.pid for p in alive]}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(no_leftovers: None):
     """Debian's headless Chromium, launched by Playwright (which cannot download browsers here)."""
     if not CHROMIUM.exists():

@@ -195,4 +195,8 @@ def test_output_size_calculator(page, lab: Lab, screenshots: Path):
 def test_notebook_runs_in_the_browser(page, lab: Lab, screenshots: Path, name: str):
     open_notebook(page, lab, name)
     assert_clean_run(page, run_all(page))
+    widgets = page.locator(".pool-widget")
+    # Show the first widget if there is one: the notebook scrolls inside its panel, not the page.
+    if widgets.count():
+        widgets.first.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / f"run_{Path(name).stem}.png"), full_page=True)
