@@ -132,11 +132,16 @@ def test_stack_calculator_follows_each_control(keras, control, value):
         assert f"<code>{shape}</code>" in w.readout.value
 
 
-def test_stack_calculator_reports_a_stack_that_does_not_fit():
+def test_stack_calculator_reports_a_stack_that_does_not_fit(keras):
     w = stack_calculator()
-    w.controls["input_size"].value = 8
+    w.controls["input_size"].value = 12
     w.controls["kernel_size"].value = 5
-    assert "does not fit" in w.state["error"]
+    with pytest.raises(ValueError):
+        keras_stack_shapes(keras, 12, 5, 2, 2, "valid")
+    assert "does not fit: the layer 'conv 5x5, 16 filters' receives 4 cells" in w.state["error"]
+    assert w.output.outputs == ()
+    w.controls["padding"].value = "same"
+    assert w.state["shapes"] == keras_stack_shapes(keras, 12, 5, 2, 2, "same")
 
 
 # --- stepper ------------------------------------------------------------------

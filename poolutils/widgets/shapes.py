@@ -109,6 +109,12 @@ def stack_shapes(
     -------
     list of (layer name, shape)
 
+    Raises
+    ------
+    ValueError
+        If a layer's window does not fit its input with 'valid' padding; the
+        message names the layer.
+
     Examples
     --------
     >>> for name, shape in stack_shapes(28, 3, 2, 2):
@@ -121,21 +127,26 @@ def stack_shapes(
     """
     size, channels = input_size, 1
     shapes = [("input", (size, size, channels))]
+    layers = []
     for f in filters:
-        size, channels = pool_output_size(size, kernel_size, 1, padding), f
-        shapes.append((f"conv {kernel_size}x{kernel_size}, {f} filters", (size, size, channels)))
-        size = pool_output_size(size, pool_size, stride, padding)
-        shapes.append((f"max pool {pool_size}x{pool_size}, stride {stride}", (size, size, channels)))
+        layers.append((f"conv {kernel_size}x{kernel_size}, {f} filters", kernel_size, 1, f))
+        layers.append((f"max pool {pool_size}x{pool_size}, stride {stride}", pool_size, stride, None))
+    for name, window, step, out_channels in layers:
+        try:
+            size = pool_output_size(size, window, step, padding)
+        except ValueError as err:
+            raise ValueError(
+                f"This stack does not fit: the layer '{name}' receives {size} cells per axis. {err}"
+            ) from None
+        channels = out_channels or channels
+        shapes.append((name, (size, size, channels)))
     return shapes
 
 
 def _render_stack(
     input_size: int, kernel_size: int, pool_size: int, stride: int, padding: str
 ) -> tuple[Figure, dict]:
-    try:
-        shapes = stack_shapes(input_size, kernel_size, pool_size, stride, padding)
-    except ValueError as err:
-        raise ValueError(f"This stack does not fit: {err}") from None
+    shapes = stack_shapes(input_size, kernel_size, pool_size, stride, padding)
     rows = "".join(
         f"<tr><td>{html.escape(name)}</td><td><code>{shape}</code></td></tr>" for name, shape in shapes
     )
