@@ -11,6 +11,8 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
 LANDING := notebooks/00_start_here.ipynb
+# Jupyter refuses to start as root (containers, CI machines) unless told to.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: setup browser-deps lab test test-fast notebooks exercises grade bench lint clean
 
@@ -34,7 +36,7 @@ browser-deps:
 ## lab: JupyterLab on the landing notebook, bound to 127.0.0.1 with a random token
 lab: setup $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) \
-		--LabApp.default_url=/lab/tree/$(LANDING)
+		--LabApp.default_url=/lab/tree/$(LANDING) $(ALLOW_ROOT)
 
 ## test: the whole suite, serially: unit tests, doctests, strict nbval on every notebook
 test: setup browser-deps $(LAB_OVERRIDES)
