@@ -1,0 +1,332 @@
+"""Checks for exercises/06_gradients.ipynb: the backward pass of max and average pooling.
+
+The oracle is TensorFlow's gradient of Keras' pooling layers
+(:func:`poolutils.gradients.keras_pool_gradient`). The known mistakes are
+the classic bugs of a hand-written backward pass: ``=`` where windows
+overlap and gradients must add up, a tie rule other than TensorFlow's first
+maximum, padding that wins or keeps gradient, and a divisor that counts the
+padding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from poolutils.checks import mistakes as m
+from poolutils.checks._core import Case, Check, Mistake, compare_floats, sample
+from poolutils.checks.ex02 import ARTICLE_MAP
+from poolutils.windows import Windows, pool_windows
+
+
+def _upstream(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    # Positive and distinct enough to trace: every routed value shows up in dx.
+    return np.random.default_rng(seed).integers(1, 10, size=shape).astype(np.float32)
+
+
+def _ties(shape: tuple[int, int], seed: int, high: int = 2) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, high, size=shape).astype(np.float32)
+
+
+def _keras_gradient(kind: str, fmap: np.ndarray, dy: np.ndarray, **kwargs) -> np.ndarray:
+    from poolutils.gradients import keras_pool_gradient  # imports Keras, so only when a check runs
+
+    return keras_pool_gradient(kind, fmap[None, ..., None], dy[None, ..., None], **kwargs)[0, ..., 0]
+
+
+def _max_routed(
+    dy: np.ndarray,
+    fmap: np.ndarray,
+    windows: Windows,
+    rule: str = "first",
+    assign: bool = False,
+    padding_value: float | None = None,
+) -> np.ndarray:
+    """Max-pool backward over ``windows`` with one thing changed (the mistake)."""
+    dx = np.zeros(fmap.shape)
+    height, width = fmap.shape
+    for pos in np.ndindex(*windows.output_shape):
+        window = windows.window(pos)
+        cells = window.real_cells if padding_value is None else window.cells
+        inside = [0 <= r < height and 0 <= c < width for r, c in cells]
+        values = np.array([fmap[r, c] if ok else padding_value for (r, c), ok in zip(cells, inside)])
+        hits = np.flatnonzero(values == values.max())
+        chosen = {"first": hits[:1], "last": hits[-1:], "split": hits, "all": hits}[rule]
+        share = dy[pos] / len(hits) if rule == "split" else dy[pos]
+        for k in chosen:
+            if not inside[k]:  # a padding zero won: its gradient is lost
+                continue
+            r, c = cells[k]
+            dx[r, c] = share if assign else dx[r, c] + share
+    return dx
+
+
+def _kept_padding(dx: np.ndarray, windows: Windows) -> np.ndarray:
+    """``dx`` computed on the padded map, then cut as ``[:H, :W]`` instead of dropping the padding."""
+    (top, _), (left, _) = (a.padding for a in windows.axes)
+    height, width = dx.shape
+    out = np.zeros_like(dx)
+    out[top:, left:] = dx[: height - top, : width - left]
+    return out
+
+
+# --- 6.1 -------------------------------------------------------------------
+
+
+def max_pool_backward_2x2(dy, fmap):
+    height, width = fmap.shape
+    dx = np.zeros(fmap.shape)
+    for i in range(height // 2):
+        for j in range(width // 2):
+            window = fmap[2 * i : 2 * i + 2, 2 * j : 2 * j + 2]
+            # np.argmax returns the first maximum in row-major order: TensorFlow's tie rule.
+            r, c = np.unravel_index(np.argmax(window), window.shape)
+            dx[2 * i + r, 2 * j + c] += dy[i, j]
+    return dx
+
+
+def _cases_2x2() -> list[Case]:
+    specs = [
+        ("the article's 4x4 map", ARTICLE_MAP.astype(np.float32)),
+        ("5x7 map (the last row and column are in no window)", sample((5, 7), 71)),
+        ("4x6 map of 0s and 1s (ties)", _ties((4, 6), 72)),
+        ("6x6 map", sample((6, 6), 73)),
+    ]
+    return [
+        Case(label, (_upstream((x.shape[0] // 2, x.shape[1] // 2), 170 + i), x))
+        for i, (label, x) in enumerate(specs)
+    ]
+
+
+def _windows_2x2(fmap: np.ndarray) -> Windows:
+    return pool_windows(fmap.shape, 2, 2, "valid")
+
+
+check_max_pool_backward_2x2 = Check(
+    "6.1",
+    "max_pool_backward_2x2",
+    cases=_cases_2x2,
+    reference=max_pool_backward_2x2,
+    oracle=lambda dy, fmap: _keras_gradient("max", fmap, dy, pool_size=2),
+    compare=compare_floats,
+    mistakes=(
+        Mistake(
+            lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="last"),
+            "at a tie you gave the gradient to the LAST maximum; TensorFlow gives it to the first one "
+            "in row-major order (np.argmax does exactly that).",
+        ),
+        Mistake(
+            lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="split"),
+            "at a tie you split the gradient between the maxima; MaxPooling2D gives all of it to the "
+            "first maximum in row-major order.",
+        ),
+        Mistake(
+            lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="all"),
+            "at a tie every maximum got the whole gradient (a mask window == window.max()); "
+            "MaxPooling2D gives it to the first maximum only.",
+        ),
+        Mistake(
+            lambda dy, f: np.where(_max_routed(np.ones_like(dy), f, _windows_2x2(f)) > 0, f, 0.0),
+            "dx holds the input's values at the maxima; it must hold the upstream gradient dy[i, j] there.",
+        ),
+        Mistake(
+            lambda dy, f: np.pad(np.kron(dy, np.ones((2, 2))), [(0, f.shape[0] % 2), (0, f.shape[1] % 2)]),
+            "every cell of a window got dy[i, j]; max pooling sends it only to the window's maximum.",
+        ),
+    ),
+    hints=(
+        "Only the maximum of a window affects the output, so dy[i, j] goes to that one cell of dx; the "
+        "other cells get 0. np.argmax on the window finds it, and np.unravel_index turns it into (r, c).",
+        "dx = np.zeros(fmap.shape); for each window: r, c = np.unravel_index(np.argmax(window), (2, 2)); "
+        "dx[2*i + r, 2*j + c] += dy[i, j].",
+    ),
+)
+
+
+# --- 6.2 -------------------------------------------------------------------
+
+
+def max_pool_backward2d(dy, fmap, pool_size, stride, padding):
+    height, width = fmap.shape
+    out_h, out_w = dy.shape
+    pad_top = pad_left = 0
+    if padding == "same":
+        pad_top = max((out_h - 1) * stride + pool_size - height, 0) // 2
+        pad_left = max((out_w - 1) * stride + pool_size - width, 0) // 2
+    dx = np.zeros(fmap.shape)
+    for i in range(out_h):
+        for j in range(out_w):
+            top, left = i * stride - pad_top, j * stride - pad_left
+            # Clipped to the map: padding can neither win nor receive gradient.
+            window = fmap[max(top, 0) : top + pool_size, max(left, 0) : left + pool_size]
+            r, c = np.unravel_index(np.argmax(window), window.shape)
+            # += : with overlapping windows one cell can win several of them.
+            dx[max(top, 0) + r, max(left, 0) + c] += dy[i, j]
+    return dx
+
+
+def _cases_2d() -> list[Case]:
+    specs = [
+        ("the article's map, 2x2, stride 2, 'valid'", ARTICLE_MAP.astype(np.float32), 2, 2, "valid"),
+        ("5x5 map, 3x3, stride 1, 'valid' (windows overlap)", sample((5, 5), 81), 3, 1, "valid"),
+        ("4x6 map of 0s and 1s, 2x2, stride 2, 'valid' (ties)", _ties((4, 6), 82), 2, 2, "valid"),
+        ("5x5 negative map, 3x3, stride 1, 'same'", -np.abs(sample((5, 5), 83)) - 1, 3, 1, "same"),
+        ("6x6 map, 3x3, stride 2, 'same'", sample((6, 6), 84), 3, 2, "same"),
+        ("5x7 map, 2x2, stride 3, 'same'", sample((5, 7), 85), 2, 3, "same"),
+        ("4x4 map of 0, 1, 2, 3x3, stride 2, 'same' (ties)", _ties((4, 4), 86, high=3), 3, 2, "same"),
+    ]
+    cases = []
+    for i, (label, x, f, s, p) in enumerate(specs):
+        dy = _upstream(pool_windows(x.shape, f, s, p).output_shape, 180 + i)
+        cases.append(Case(label, (dy, x, f, s, p)))
+    return cases
+
+
+check_max_pool_backward2d = Check(
+    "6.2",
+    "max_pool_backward2d",
+    cases=_cases_2d,
+    reference=max_pool_backward2d,
+    oracle=lambda dy, x, f, s, p: _keras_gradient("max", x, dy, pool_size=f, strides=s, padding=p),
+    compare=compare_floats,
+    mistakes=(
+        Mistake(
+            lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), assign=True),
+            "a cell that wins several overlapping windows must receive the SUM of their gradients: "
+            "use dx[...] += dy[i, j], not dx[...] = dy[i, j].",
+        ),
+        Mistake(
+            lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), rule="last"),
+            "at a tie you gave the gradient to the LAST maximum; TensorFlow gives it to the first one "
+            "in row-major order (np.argmax does exactly that).",
+        ),
+        Mistake(
+            lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), rule="split"),
+            "at a tie you split the gradient between the maxima; MaxPooling2D gives all of it to the "
+            "first maximum in row-major order.",
+        ),
+        Mistake(
+            lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), padding_value=0.0),
+            "you padded with zeros: where every real cell is negative a padding 0 wins and the "
+            "window's gradient disappears. Padding must never win; clip the window to the map.",
+        ),
+        Mistake(
+            lambda dy, x, f, s, p: _kept_padding(
+                max_pool_backward2d(dy, x, f, s, p), pool_windows(x.shape, f, s, p)
+            ),
+            "your dx still contains the padding: you computed it on the padded map and cut "
+            "[:H, :W], so the top/left padding stayed and the last rows/columns were lost. "
+            "Drop the padding: cut [pad_top : pad_top + H, pad_left : pad_left + W].",
+        ),
+    ),
+    hints=(
+        "Loop over the output cells as in the forward pass (Exercise 2.2). For each window, find its "
+        "first maximum among the REAL cells and add dy[i, j] to that cell of dx. Windows may overlap.",
+        "Clip each window to the map: fmap[max(top, 0) : top + pool_size, max(left, 0) : left + pool_size]; "
+        "r, c = np.unravel_index(np.argmax(window), window.shape); dx[max(top, 0) + r, max(left, 0) + c] += dy[i, j].",
+    ),
+)
+
+
+# --- 6.3 -------------------------------------------------------------------
+
+
+def avg_pool_backward2d(dy, input_shape, pool_size, stride, padding):
+    height, width = input_shape
+    out_h, out_w = dy.shape
+    pad_top = pad_left = 0
+    if padding == "same":
+        pad_top = max((out_h - 1) * stride + pool_size - height, 0) // 2
+        pad_left = max((out_w - 1) * stride + pool_size - width, 0) // 2
+    dx = np.zeros(input_shape)
+    for i in range(out_h):
+        for j in range(out_w):
+            top, left = i * stride - pad_top, j * stride - pad_left
+            # A view of the window's real cells: only they were averaged, so only they share dy.
+            window = dx[max(top, 0) : top + pool_size, max(left, 0) : left + pool_size]
+            window += dy[i, j] / window.size
+    return dx
+
+
+def _avg_spread(
+    dy: np.ndarray, shape: tuple[int, int], windows: Windows, divisor: int | None = None, assign: bool = False
+) -> np.ndarray:
+    """Average-pool backward over ``windows``; a fixed ``divisor`` replaces the real-cell count."""
+    dx = np.zeros(shape)
+    for pos in np.ndindex(*windows.output_shape):
+        cells = windows.window(pos).real_cells
+        share = dy[pos] / (len(cells) if divisor is None else divisor)
+        for r, c in cells:
+            dx[r, c] = share if assign else dx[r, c] + share
+    return dx
+
+
+def _cases_avg() -> list[Case]:
+    specs = [
+        ((4, 4), 2, 2, "valid"),
+        ((5, 5), 3, 1, "valid"),
+        ((4, 4), 3, 2, "same"),
+        ((5, 5), 3, 1, "same"),
+        ((5, 7), 2, 2, "same"),
+        ((7, 5), 3, 2, "same"),
+        ((6, 4), 2, 3, "same"),
+    ]
+    cases = []
+    for i, (shape, f, s, p) in enumerate(specs):
+        dy = _upstream(pool_windows(shape, f, s, p).output_shape, 190 + i)
+        label = f"{shape[0]}x{shape[1]} input, {f}x{f}, stride {s}, {p!r}"
+        cases.append(Case(label, (dy, shape, f, s, p)))
+    return cases
+
+
+check_avg_pool_backward2d = Check(
+    "6.3",
+    "avg_pool_backward2d",
+    cases=_cases_avg,
+    reference=avg_pool_backward2d,
+    oracle=lambda dy, shape, f, s, p: _keras_gradient(
+        "avg", np.zeros(shape, np.float32), dy, pool_size=f, strides=s, padding=p
+    ),
+    compare=compare_floats,
+    mistakes=(
+        Mistake(
+            lambda dy, shape, f, s, p: _avg_spread(dy, shape, pool_windows(shape, f, s, p), divisor=f * f),
+            "you divided by the full window size; with 'same' padding Keras divides each window by its "
+            "number of REAL cells (the forward pass's divisor), so border cells get larger shares.",
+        ),
+        Mistake(
+            lambda dy, shape, f, s, p: _avg_spread(dy, shape, pool_windows(shape, f, s, p), assign=True),
+            "cells in several overlapping windows must receive the SUM of their shares: "
+            "use dx[...] += share, not dx[...] = share.",
+        ),
+        Mistake(
+            lambda dy, shape, f, s, p: _avg_spread(dy, shape, pool_windows(shape, f, s, p), divisor=1),
+            "you forgot to divide: each of the window's cells gets dy[i, j] / (number of real cells), not dy[i, j].",
+        ),
+        Mistake(
+            lambda dy, shape, f, s, p: (
+                _avg_spread(dy, shape, m.windows_padding_before(shape, f, s))
+                if p == "same"
+                else avg_pool_backward2d(dy, shape, f, s, p)
+            ),
+            "your 'same' windows are shifted by one: TensorFlow puts the odd extra padding cell AFTER "
+            "the map (bottom / right), so pad_top = total // 2.",
+        ),
+        Mistake(
+            lambda dy, shape, f, s, p: _kept_padding(
+                avg_pool_backward2d(dy, shape, f, s, p), pool_windows(shape, f, s, p)
+            ),
+            "your dx still contains the padding: you computed it on the padded map and cut "
+            "[:H, :W], so the top/left padding stayed and the last rows/columns were lost. "
+            "Drop the padding: cut [pad_top : pad_top + H, pad_left : pad_left + W].",
+        ),
+    ),
+    hints=(
+        "Each output cell's dy[i, j] is shared equally by the REAL cells of its window (the padding "
+        "was not averaged, so it gets nothing). Overlapping windows add up.",
+        "window = dx[max(top, 0) : top + pool_size, max(left, 0) : left + pool_size] is a view of the "
+        "real cells; window += dy[i, j] / window.size.",
+    ),
+)
+
+
+CHECKS = (check_max_pool_backward_2x2, check_max_pool_backward2d, check_avg_pool_backward2d)

@@ -1,0 +1,128 @@
+"""Checkers of exercises/06_gradients.ipynb: the reference passes, stubs are 'not attempted',
+and each classic backward-pass bug is caught with the right diagnosis (the truth is tf.GradientTape)."""
+
+from functools import partial
+
+import numpy as np
+import pytest
+
+from poolutils.checks import Status, checks_for_notebook
+from poolutils.checks.ex06 import (
+    check_avg_pool_backward2d,
+    check_max_pool_backward2d,
+    check_max_pool_backward_2x2,
+)
+
+CHECKS = checks_for_notebook(6)
+MISTAKES = [(c, i) for c in CHECKS for i in range(len(c.mistakes))]
+
+
+def stub(*args):
+    raise NotImplementedError("not written yet")
+
+
+def test_exercises_are_numbered_in_order():
+    assert [c.exercise for c in CHECKS] == ["6.1", "6.2", "6.3"]
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.exercise)
+def test_reference_passes(check):
+    report = check.evaluate(check.reference)
+    assert report.status is Status.PASSED, str(report)
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.exercise)
+def test_stub_is_not_attempted(check):
+    report = check.evaluate(stub)
+    assert report.status is Status.NOT_ATTEMPTED
+    assert report.line.startswith(f"⏳ Exercise {check.exercise} ")
+
+
+@pytest.mark.parametrize(("check", "index"), MISTAKES, ids=lambda v: getattr(v, "exercise", str(v)))
+def test_each_known_mistake_fails_with_its_diagnosis(check, index):
+    mistake = check.mistakes[index]
+    report = check.evaluate(mistake.fn)
+    assert report.status is Status.FAILED
+    assert report.diagnosis == mistake.diagnosis, str(report)
+
+
+# Wrong backward passes written the way a learner would, independently of the checker's mistakes.
+
+
+def _same_pads(n, out, f, s):
+    total = max((out - 1) * s + f - n, 0)
+    return total // 2, total - total // 2
+
+
+def learner_backward(
+    dy, fmap, f, s, padding, *, mode="max", pad_value=-np.inf, assign=False, crop_top_left=False, split=False
+):
+    """A learner's padded-array backward pass; each keyword switches on one classic bug."""
+    (top, bottom), (left, right) = (
+        _same_pads(n, o, f, s) if padding == "same" else (0, 0) for n, o in zip(fmap.shape, dy.shape)
+    )
+    padded = np.pad(fmap, [(top, bottom), (left, right)], constant_values=pad_value)
+    dx = np.zeros(padded.shape)
+    for i in range(dy.shape[0]):
+        for j in range(dy.shape[1]):
+            rows, cols = slice(i * s, i * s + f), slice(j * s, j * s + f)
+            window = padded[rows, cols]
+            if mode == "avg":
+                share = np.full(window.shape, dy[i, j] / window.size)  # counts the padding
+            elif split:
+                share = (window == window.max()) / (window == window.max()).sum() * dy[i, j]
+            else:
+                share = np.zeros(window.shape)
+                share[np.unravel_index(np.argmax(window), window.shape)] = dy[i, j]
+            if assign:
+                dx[rows, cols] = np.where(share != 0, share, dx[rows, cols])
+            else:
+                dx[rows, cols] += share
+    if crop_top_left:
+        return dx[: fmap.shape[0], : fmap.shape[1]]
+    return dx[top : top + fmap.shape[0], left : left + fmap.shape[1]]
+
+
+def max_2x2_last_max(dy, fmap):
+    dx = np.zeros(fmap.shape)
+    for i in range(fmap.shape[0] // 2):
+        for j in range(fmap.shape[1] // 2):
+            window = fmap[2 * i : 2 * i + 2, 2 * j : 2 * j + 2].ravel()
+            k = len(window) - 1 - np.argmax(window[::-1])
+            dx[2 * i + k // 2, 2 * j + k % 2] += dy[i, j]
+    return dx
+
+
+def avg_count_pad(dy, shape, f, s, padding):
+    return learner_backward(dy, np.zeros(shape), f, s, padding, mode="avg", pad_value=0.0)
+
+
+LEARNER_MISTAKES = [
+    (check_max_pool_backward2d, partial(learner_backward, assign=True), "SUM of their gradients"),
+    (check_max_pool_backward2d, partial(learner_backward, pad_value=0.0), "padded with zeros"),
+    (check_max_pool_backward2d, partial(learner_backward, crop_top_left=True), "still contains the padding"),
+    (check_max_pool_backward2d, partial(learner_backward, split=True), "split the gradient"),
+    (check_avg_pool_backward2d, avg_count_pad, "number of REAL cells"),
+    (check_max_pool_backward_2x2, max_2x2_last_max, "LAST maximum"),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "answer", "phrase"), LEARNER_MISTAKES, ids=lambda v: getattr(v, "__name__", None)
+)
+def test_learner_written_mistakes_are_diagnosed(check, answer, phrase):
+    report = check.evaluate(answer)
+    assert report.status is Status.FAILED
+    assert phrase in (report.diagnosis or ""), str(report)
+
+
+def test_learner_written_correct_answer_with_padding_passes():
+    assert check_max_pool_backward2d.evaluate(learner_backward).status is Status.PASSED
+
+
+def test_integer_gradient_is_rejected_as_wrong_dtype():
+    report = check_avg_pool_backward2d.evaluate(
+        lambda *a: np.round(check_avg_pool_backward2d.reference(*a)).astype(int)
+    )
+    assert report.status is Status.FAILED
+    assert "fractions" in report.line
