@@ -134,11 +134,6 @@ def test_jupyterlab_news_prompt_is_turned_off(lab: Lab):
     assert plugin["schema"]["properties"]["fetchNews"]["default"] == "false"
 
 
-def not_written_yet(name: str):
-    return pytest.mark.skipif(not (NOTEBOOKS / name).exists(), reason=f"notebooks/{name} is not written yet")
-
-
-@not_written_yet("02_max_pooling.ipynb")
 def test_max_pooling_stepper(page, lab: Lab, screenshots: Path):
     name = "02_max_pooling.ipynb"
     open_notebook(page, lab, name)
@@ -160,7 +155,6 @@ def test_max_pooling_stepper(page, lab: Lab, screenshots: Path):
     shoot(page, widget, screenshots / "02_max_pooling_moved.png")
 
 
-@not_written_yet("01_output_size.ipynb")
 def test_output_size_calculator(page, lab: Lab, screenshots: Path):
     name = "01_output_size.ipynb"
     open_notebook(page, lab, name)
