@@ -13,6 +13,7 @@ from numbers import Integral
 import numpy as np
 
 PADDINGS = ("valid", "same")
+MODES = ("max", "avg")
 DATA_FORMATS = ("channels_last", "channels_first")
 
 
@@ -64,6 +65,13 @@ def padding_mode(padding: object) -> str:
     if isinstance(padding, str) and padding.lower() in PADDINGS:
         return padding.lower()
     raise ValueError(f"`padding` must be 'valid' or 'same' (any letter case). Received: padding={padding!r}.")
+
+
+def pool_mode(mode: object, allowed: tuple[str, ...] = MODES) -> str:
+    """Return ``mode`` if it names a pooling the caller supports ('max', 'avg', ...)."""
+    if isinstance(mode, str) and mode in allowed:
+        return mode
+    raise ValueError(f"`mode` must be one of {allowed}. Received: mode={mode!r}.")
 
 
 def data_format_name(data_format: object) -> str:

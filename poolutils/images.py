@@ -10,18 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from poolutils._validation import positive_int
+from poolutils._validation import MODES, pool_mode, positive_int
 from poolutils.pooling import avg_pool, max_pool
 
-MODES = ("max", "avg")
 # ITU-R BT.601 luma, the weights Pillow's convert("L") uses.
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
-
-
-def _mode(mode: object, allowed: tuple[str, ...] = MODES) -> str:
-    if mode not in allowed:
-        raise ValueError(f"`mode` must be one of {allowed}. Received: mode={mode!r}.")
-    return str(mode)
 
 
 def _image2d(image: object) -> np.ndarray:
@@ -90,7 +83,7 @@ def pool_image(
     array([[ 5.,  7.],
            [13., 15.]])
     """
-    pool = max_pool if _mode(mode) == "max" else avg_pool
+    pool = max_pool if pool_mode(mode) == "max" else avg_pool
     return pool(_image2d(image)[None, :, :, None], pool_size, stride, padding)[0, :, :, 0]
 
 
@@ -168,7 +161,7 @@ def translation_changes(
     base = image[:, margin : margin + width]
     changes = {}
     for mode in modes:
-        mode = _mode(mode, ("none", *MODES))
+        mode = pool_mode(mode, ("none", *MODES))
         ref = layer(base, mode)
         scale = np.mean(np.abs(ref))
         changes[mode] = np.array(

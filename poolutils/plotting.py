@@ -21,6 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from poolutils._validation import pool_mode
 from poolutils.pooling import avg_pool, max_pool
 from poolutils.windows import Window, Windows, pool_windows
 
@@ -261,8 +262,7 @@ def plot_pooling_step(
     ['6', '9', '5', '8']
     >>> plt.close(fig)
     """
-    if mode not in POOLS:
-        raise ValueError(f"`mode` must be 'max' or 'avg'. Received: mode={mode!r}.")
+    mode = pool_mode(mode)
     x2d = np.asarray(x2d)
     if x2d.ndim != 2:
         raise ValueError(f"`x2d` must be one 2-D map (H, W). Received shape {x2d.shape}.")

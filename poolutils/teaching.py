@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from poolutils._validation import int_tuple, padding_mode
+from poolutils._validation import int_tuple, padding_mode, pool_mode
 from poolutils.shapes import pool_output_size, same_padding
 
 
@@ -51,8 +51,7 @@ def pool2d_loop(
     image = np.asarray(image)
     if image.ndim != 2:
         raise ValueError(f"`image` must be one 2-D feature map (H, W). Received shape {image.shape}.")
-    if mode not in ("max", "avg"):
-        raise ValueError(f"`mode` must be 'max' or 'avg'. Received: mode={mode!r}.")
+    mode = pool_mode(mode)
     pool_h, pool_w = int_tuple(pool_size, 2, "pool_size")
     stride_h, stride_w = (pool_h, pool_w) if stride is None else int_tuple(stride, 2, "stride")
     height, width = image.shape

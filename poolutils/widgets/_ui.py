@@ -26,6 +26,8 @@ import ipywidgets
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from poolutils._validation import MODES
+
 Render = Callable[..., tuple[Figure, dict]]
 
 # Small teaching grids stay sharp at this resolution and render in a few tens of ms.
@@ -155,6 +157,19 @@ def int_slider(description: str, value: int, min: int, max: int, **kwargs: Any) 
     """
     style = {"description_width": "initial"}
     return ipywidgets.IntSlider(value=value, min=min, max=max, description=description, style=style, **kwargs)
+
+
+def mode_toggle(value: str = "max") -> ipywidgets.ToggleButtons:
+    """ToggleButtons to choose max or average pooling.
+
+    Examples
+    --------
+    >>> mode_toggle("avg").options
+    ('max', 'avg')
+    """
+    return ipywidgets.ToggleButtons(
+        options=MODES, value=value, description="mode", style={"description_width": "initial"}
+    )
 
 
 def padding_toggle(value: str = "valid") -> ipywidgets.ToggleButtons:

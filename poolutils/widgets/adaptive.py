@@ -8,13 +8,13 @@ The windows come from :func:`poolutils.windows.adaptive_windows`.
 
 from __future__ import annotations
 
-import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from poolutils._validation import pool_mode
 from poolutils.pooling import adaptive_avg_pool, adaptive_max_pool
-from poolutils.widgets._ui import PoolWidget, build_widget, int_slider
+from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, mode_toggle
 from poolutils.windows import adaptive_windows
 
 MAX_SIZE = 16
@@ -56,8 +56,7 @@ def render_adaptive(values: np.ndarray, input_size: int, output_size: int, mode:
     ((0, 1, 3), (2, 4, 5), [1.0, 3.0, 4.0])
     >>> plt.close(fig)
     """
-    if mode not in POOLS:
-        raise ValueError(f"`mode` must be one of {tuple(POOLS)}. Received: mode={mode!r}.")
+    mode = pool_mode(mode)
     if not 1 <= input_size <= len(values):
         raise ValueError(
             f"`input_size` must be from 1 to {len(values)}. Received: input_size={input_size!r}."
@@ -80,7 +79,9 @@ def render_adaptive(values: np.ndarray, input_size: int, output_size: int, mode:
     bottom.set_xticks(range(input_size))
     bottom.set_xlim(-0.6, input_size + 1)
     bottom.set_xlabel("input cell")
-    fig.tight_layout()
+    fig.subplots_adjust(
+        left=0.12, right=0.97, top=0.9, bottom=0.3 / fig.get_size_inches()[1] + 0.08, hspace=0.08
+    )
 
     rows = "".join(
         f"<tr><td>out {i}</td><td>{start} .. {stop - 1}</td><td>{stop - start}</td><td>{value:.4g}</td></tr>"
@@ -126,7 +127,7 @@ def adaptive_pooling_explorer(
     controls = {
         "input_size": int_slider("input size", input_size, 1, len(values), continuous_update=False),
         "output_size": int_slider("output size", output_size, 1, MAX_SIZE, continuous_update=False),
-        "mode": ipywidgets.ToggleButtons(options=tuple(POOLS), value=mode, description="mode"),
+        "mode": mode_toggle(mode),
     }
 
     def render(input_size: int, output_size: int, mode: str) -> tuple[Figure, dict]:

@@ -7,13 +7,12 @@ stride decides how much the picture shrinks.
 
 from __future__ import annotations
 
-import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from poolutils.images import MODES, pool_image, sample_image
-from poolutils.widgets._ui import PoolWidget, build_widget, int_slider
+from poolutils.images import pool_image, sample_image
+from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, mode_toggle
 
 NAMES = {"max": "max pooling", "avg": "average pooling"}
 
@@ -51,7 +50,8 @@ def render_image_pooling(image: np.ndarray, mode: str, pool_size: int, stride: i
         ax.imshow(img, cmap="gray", vmin=lo, vmax=hi, interpolation="nearest")
         ax.set_title(f"{label}: {img.shape[0]} x {img.shape[1]}")
         ax.set_axis_off()
-    fig.tight_layout()
+    # Fixed margins: tight_layout would cost a second full draw on every update.
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.02, wspace=0.06)
     readout = (
         f"<b>{NAMES[mode]}</b>, {pool_size}x{pool_size} windows, stride {stride}: "
         f"input <b>{image.shape[0]} x {image.shape[1]}</b> &rarr; output "
@@ -96,7 +96,7 @@ def image_pooling_explorer(
     """
     image = sample_image(4) if image is None else np.asarray(image)
     controls = {
-        "mode": ipywidgets.ToggleButtons(options=MODES, value=mode, description="mode"),
+        "mode": mode_toggle(mode),
         "pool_size": int_slider("pool size", pool_size, 1, 8, continuous_update=False),
         "stride": int_slider("stride", stride, 1, 8, continuous_update=False),
     }

@@ -13,6 +13,7 @@ import html
 import numpy as np
 from matplotlib.figure import Figure
 
+from poolutils._validation import pool_mode
 from poolutils.plotting import POOLS, format_value, plot_window_step
 from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, padding_toggle
 from poolutils.windows import pool_windows
@@ -64,8 +65,7 @@ def explain_cell(
     >>> print(explain_cell(fmap, 3, 2, "same", 3, "avg")["readout"])
     output[1, 1] = (8 + 6 + 7 + 2) / 4 = 5.75 <small>(5 padding cells are not counted)</small>
     """
-    if mode not in POOLS:
-        raise ValueError(f"`mode` must be 'max' or 'avg'. Received: mode={mode!r}.")
+    mode = pool_mode(mode)
     x2d = np.asarray(x2d)
     windows = pool_windows(x2d.shape, pool_size, stride, padding)
     out = POOLS[mode](x2d[None, :, :, None], pool_size, stride, padding)[0, :, :, 0]
@@ -138,8 +138,7 @@ def pooling_stepper(x2d: np.ndarray | None = None, mode: str = "max") -> PoolWid
     >>> w.controls["position"].max, w.state["padding_cells"]
     (3, 0)
     """
-    if mode not in POOLS:
-        raise ValueError(f"`mode` must be 'max' or 'avg'. Received: mode={mode!r}.")
+    mode = pool_mode(mode)
     x2d = default_map() if x2d is None else np.asarray(x2d)
     if x2d.ndim != 2:
         raise ValueError(f"`x2d` must be one 2-D map (H, W). Received shape {x2d.shape}.")
