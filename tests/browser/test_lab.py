@@ -31,6 +31,7 @@ WIDGET_FAILURES = ("Error displaying widget", "model not found", "Failed to load
 OUTPUT_TEXT_JS = """() => [...window.jupyterapp.shell.currentWidget.content.node
     .querySelectorAll(".jp-OutputArea-output")].map(o => o.innerText).join("\\n")"""
 NEWS_PROMPT = "official Jupyter news"
+SCROLL_ATTEMPTS = 5
 
 # Ready when the kernel is idle, no cell waits to run ([*]), and every code cell
 # ran or an error stopped "Run All" (JupyterLab then leaves the rest unexecuted).
@@ -106,7 +107,14 @@ def assert_clean_run(page, report: list[dict]) -> None:
 
 def shoot(page, widget, path: Path) -> None:
     """Screenshot the page with ``widget`` scrolled into view (JupyterLab scrolls inside its panel)."""
-    widget.scroll_into_view_if_needed()
+    # Cells off screen are not laid out (content-visibility), so the first scroll can aim at a
+    # guessed position; scroll again until the widget's top is on screen and painted.
+    for _ in range(SCROLL_ATTEMPTS):
+        widget.scroll_into_view_if_needed()
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        box = widget.bounding_box()
+        if box and 0 <= box["y"] < page.viewport_size["height"]:
+            break
     page.screenshot(path=str(path), full_page=True)
 
 
@@ -189,8 +197,9 @@ def test_output_size_calculator(page, lab: Lab, screenshots: Path):
 def test_notebook_runs_in_the_browser(page, lab: Lab, screenshots: Path, name: str):
     open_notebook(page, lab, name)
     assert_clean_run(page, run_all(page))
+    path = screenshots / f"run_{Path(name).stem}.png"
     widgets = page.locator(".pool-widget")
-    # Show the first widget if there is one: the notebook scrolls inside its panel, not the page.
     if widgets.count():
-        widgets.first.scroll_into_view_if_needed()
-    page.screenshot(path=str(screenshots / f"run_{Path(name).stem}.png"), full_page=True)
+        shoot(page, widgets.first, path)
+    else:
+        page.screenshot(path=str(path), full_page=True)
