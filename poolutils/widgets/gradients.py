@@ -20,12 +20,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from poolutils._validation import pool_mode
 from poolutils.gradients import avg_pool_backward, max_pool_backward
 from poolutils.plotting import format_value, plot_grid
-from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, padding_toggle
+from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, mode_toggle, padding_toggle
 from poolutils.windows import pool_windows
 
-MODES = ("max", "avg")
 # Seed of the default maps: small integers, so ties in max pooling are common.
 DEFAULT_SEED = 6
 
@@ -103,8 +103,7 @@ def route_cell(
     >>> print(info["readout"].split("<br>")[0])
     dy[0, 1] = 20 goes to x[0, 3] = 9, the maximum of its window.
     """
-    if mode not in MODES:
-        raise ValueError(f"`mode` must be 'max' or 'avg'. Received: mode={mode!r}.")
+    mode = pool_mode(mode)
     x2d = np.asarray(x2d, dtype=np.float32)
     dy2d = np.asarray(dy2d, dtype=np.float32)
     if x2d.ndim != 2:
@@ -235,15 +234,14 @@ def gradient_router(x2d: np.ndarray | None = None, mode: str = "max") -> PoolWid
     >>> w.controls["position"].max, int(w.state["senders"].max()) > 1
     (24, True)
     """
-    if mode not in MODES:
-        raise ValueError(f"`mode` must be 'max' or 'avg'. Received: mode={mode!r}.")
+    mode = pool_mode(mode)
     x2d = default_maps()[0] if x2d is None else np.asarray(x2d)
     if x2d.ndim != 2:
         raise ValueError(f"`x2d` must be one 2-D map (H, W). Received shape {x2d.shape}.")
     style = {"description_width": "initial"}
     biggest = min(4, *x2d.shape)
     controls = {
-        "mode": ipywidgets.ToggleButtons(options=MODES, value=mode, description="mode", style=style),
+        "mode": mode_toggle(mode),
         "ties": ipywidgets.ToggleButtons(
             options=("first", "split"), value="first", description="ties", style=style
         ),
