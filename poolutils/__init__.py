@@ -4,6 +4,7 @@ Importing this package does not import TensorFlow; only
 :mod:`poolutils.keras_check` does, and only when first used.
 """
 
+from poolutils.gradients import avg_pool_backward, max_pool_backward
 from poolutils.pooling import (
     adaptive_avg_pool,
     adaptive_max_pool,
@@ -23,9 +24,11 @@ __all__ = [
     "adaptive_max_pool",
     "adaptive_windows",
     "avg_pool",
+    "avg_pool_backward",
     "global_avg_pool",
     "global_max_pool",
     "max_pool",
+    "max_pool_backward",
     "pool2d_loop",
     "pool_output_shape",
     "pool_output_size",

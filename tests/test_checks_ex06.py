@@ -14,36 +14,13 @@ from poolutils.checks.ex06 import (
 )
 
 CHECKS = checks_for_notebook(6)
-MISTAKES = [(c, i) for c in CHECKS for i in range(len(c.mistakes))]
-
-
-def stub(*args):
-    raise NotImplementedError("not written yet")
 
 
 def test_exercises_are_numbered_in_order():
     assert [c.exercise for c in CHECKS] == ["6.1", "6.2", "6.3"]
 
 
-@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.exercise)
-def test_reference_passes(check):
-    report = check.evaluate(check.reference)
-    assert report.status is Status.PASSED, str(report)
-
-
-@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.exercise)
-def test_stub_is_not_attempted(check):
-    report = check.evaluate(stub)
-    assert report.status is Status.NOT_ATTEMPTED
-    assert report.line.startswith(f"⏳ Exercise {check.exercise} ")
-
-
-@pytest.mark.parametrize(("check", "index"), MISTAKES, ids=lambda v: getattr(v, "exercise", str(v)))
-def test_each_known_mistake_fails_with_its_diagnosis(check, index):
-    mistake = check.mistakes[index]
-    report = check.evaluate(mistake.fn)
-    assert report.status is Status.FAILED
-    assert report.diagnosis == mistake.diagnosis, str(report)
+# The reference, the stub and every known mistake are tested with all notebooks in test_checks.py.
 
 
 # Wrong backward passes written the way a learner would, independently of the checker's mistakes.
