@@ -91,7 +91,7 @@ def free_port() -> int:
 
 
 def leftover_processes(before: frozenset[int] = frozenset()) -> list[str]:
-    """Descendants of this test process, not in ``before``, that belong to JupyterLab, a kernel or Chromium."""
+    """Descendants of this test process, not in ``before``, that belong to JupyterLab, a kernel, Chromium or Playwright."""
     found = []
     for proc in psutil.Process().children(recursive=True):
         if proc.pid in before:
@@ -99,7 +99,7 @@ def leftover_processes(before: frozenset[int] = frozenset()) -> list[str]:
         try:
             cmdline = " ".join(proc.cmdline())
             if proc.status() != psutil.STATUS_ZOMBIE and any(
-                word in cmdline for word in ("jupyter", "ipykernel", "chrom")
+                word in cmdline for word in ("jupyter", "ipykernel", "chrom", "playwright")
             ):
                 found.append(f"{proc.pid}: {cmdline[:200]}")
         except psutil.NoSuchProcess:
