@@ -20,6 +20,10 @@ Three details make it fast:
   simply not folded into the windows they would fall in
   (:meth:`poolutils.windows.AxisWindows.offsets`).
 
+The Python-level work (which offsets, in which order) is planned once per
+call, so the threads spend their time inside NumPy, not waiting for the GIL;
+reused per-thread scratch buffers spare the page faults of fresh arrays.
+
 NaN and infinities
 ------------------
 Windowed max pooling matches TensorFlow's kernel: it starts from the lowest
@@ -89,69 +93,91 @@ def _scratch(slot: int, shape: Sequence[int], dtype: np.dtype) -> np.ndarray:
     return buf[:nbytes].view(dtype).reshape(shape)
 
 
-def _reduce_axis(
-    src: np.ndarray, axis: int, windows: AxisWindows, ufunc: np.ufunc, identity: float, out: np.ndarray
-) -> np.ndarray:
-    """Reduce ``src`` along ``axis`` over the windows, into ``out``."""
+@dataclass(frozen=True)
+class _AxisPlan:
+    """How to reduce one axis: the offsets whose cells exist for every output, then the rest."""
+
+    axis: int
+    size: int
+    full: tuple[AxisIndex, ...]
+    rest: tuple[tuple[AxisIndex, AxisIndex], ...]
+
+
+def _plan_axis(axis: int, windows: AxisWindows) -> _AxisPlan:
     pairs = list(windows.offsets())
-    full = [p for p in pairs if _covers(p[0], windows.size)]
-    rest = [p for p in pairs if not _covers(p[0], windows.size)]
-    take = [src[_at(axis, p[1])] for p in full]
-    if len(take) >= 2:
-        ufunc(take[0], take[1], out=out)
-        take = take[2:]
-    elif take:
-        np.copyto(out, take.pop())
-    else:
-        out.fill(identity)
-    for view in take:
-        ufunc(out, view, out=out)
-    for out_index, in_index in rest:
-        where = _at(axis, out_index)
-        if isinstance(out_index, slice):
-            ufunc(out[where], src[_at(axis, in_index)], out=out[where])
-        else:
-            out[where] = ufunc(out[where], src[_at(axis, in_index)])
-    return out
-
-
-def _pool_item(x: np.ndarray, out: np.ndarray, axes: Sequence[int], job: _Job) -> None:
-    # Outermost axis first: its views are whole contiguous rows, the cheapest to stream.
-    order = sorted(zip(axes, job.geometry.axes), key=lambda aw: -x.strides[aw[0]])
-    current = x
-    for i, (axis, windows) in enumerate(order):
-        if i == len(order) - 1:
-            target = out
-        else:
-            shape = list(current.shape)
-            shape[axis] = windows.size
-            target = _scratch(i % 2, shape, x.dtype)
-        current = _reduce_axis(current, axis, windows, job.ufunc, job.identity, target)
-    if job.finish is not None:
-        job.finish(out)  # here, while the item is still in this core's cache
+    full = tuple(i for o, i in pairs if _covers(o, windows.size))
+    rest = tuple((o, i) for o, i in pairs if not _covers(o, windows.size))
+    return _AxisPlan(axis, windows.size, full, rest)
 
 
 @dataclass(frozen=True)
 class _Job:
-    geometry: Windows
+    plans: tuple[_AxisPlan, ...]  # outermost axis first
     ufunc: np.ufunc
     identity: float
-    finish: Callable[[np.ndarray], object] | None = None
+    finish: Callable[[np.ndarray], object] | None
 
 
-def _pool(x: np.ndarray, axes: tuple[int, ...], job: _Job) -> np.ndarray:
+def _reduce_axis(src: np.ndarray, axis: int, plan: _AxisPlan, job: _Job, out: np.ndarray) -> np.ndarray:
+    """Reduce ``src`` along ``axis`` as ``plan`` says, into ``out``."""
+    take = [src[_at(axis, i)] for i in plan.full]
+    if len(take) >= 2:
+        job.ufunc(take[0], take[1], out=out)
+        take = take[2:]
+    elif take:
+        np.copyto(out, take.pop())
+    else:
+        out.fill(job.identity)
+    for view in take:
+        job.ufunc(out, view, out=out)
+    for out_index, in_index in plan.rest:
+        where = _at(axis, out_index)
+        if isinstance(out_index, slice):
+            job.ufunc(out[where], src[_at(axis, in_index)], out=out[where])
+        else:
+            out[where] = job.ufunc(out[where], src[_at(axis, in_index)])
+    return out
+
+
+def _pool_item(x: np.ndarray, out: np.ndarray, shift: int, job: _Job) -> None:
+    """Pool ``x`` into ``out``; ``shift`` is 1 when both are one batch item (axis 0 dropped)."""
+    current = x
+    for i, plan in enumerate(job.plans):
+        axis = plan.axis - shift
+        if i == len(job.plans) - 1:
+            target = out
+        else:
+            shape = list(current.shape)
+            shape[axis] = plan.size
+            target = _scratch(i % 2, shape, x.dtype)
+        current = _reduce_axis(current, axis, plan, job, target)
+    if job.finish is not None:
+        job.finish(out)  # here, while the item is still in this core's cache
+
+
+def _pool(
+    x: np.ndarray,
+    axes: tuple[int, ...],
+    geometry: Windows,
+    ufunc: np.ufunc,
+    identity: float,
+    finish: Callable[[np.ndarray], object] | None = None,
+) -> np.ndarray:
+    # Planned once per call: the offsets are Python work, and threads would queue for the GIL.
+    # Outermost axis first: its views are whole contiguous rows, the cheapest to stream.
+    order = sorted(zip(axes, geometry.axes), key=lambda aw: -x.strides[aw[0]])
+    job = _Job(tuple(_plan_axis(a, w) for a, w in order), ufunc, identity, finish)
     shape = list(x.shape)
-    for axis, n_out in zip(axes, job.geometry.output_shape):
+    for axis, n_out in zip(axes, geometry.output_shape):
         shape[axis] = n_out
     out = np.empty(shape, dtype=x.dtype)
     # The batch axis is 0 and never pooled, so items are independent.
     if x.shape[0] > 1 and out.size >= _PARALLEL_MIN_OUTPUT:
-        item_axes = [a - 1 for a in axes]
-        futures = [_executor().submit(_pool_item, x[b], out[b], item_axes, job) for b in range(x.shape[0])]
+        futures = [_executor().submit(_pool_item, x[b], out[b], 1, job) for b in range(x.shape[0])]
         for future in futures:
             future.result()
     else:
-        _pool_item(x, out, axes, job)
+        _pool_item(x, out, 0, job)
     return out
 
 
@@ -185,7 +211,7 @@ def _max(x: np.ndarray, axes: tuple[int, ...], geometry: Windows) -> np.ndarray:
     lowest = np.finfo(x.dtype).min if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     # TF starts each window at the lowest finite value: all-NaN or all -inf windows give it.
     clamp = (lambda out: np.fmax(out, lowest, out=out)) if x.dtype.kind == "f" else None
-    return _pool(x, axes, _Job(geometry, np.fmax, lowest, clamp))
+    return _pool(x, axes, geometry, np.fmax, lowest, clamp)
 
 
 def _mean(x: np.ndarray, axes: tuple[int, ...], geometry: Windows) -> np.ndarray:
@@ -199,7 +225,7 @@ def _mean(x: np.ndarray, axes: tuple[int, ...], geometry: Windows) -> np.ndarray
         for axis, n_out in zip(axes, counts.shape):
             shape[axis - 1] = n_out
         divisor = counts.reshape(shape).astype(x.dtype)
-    return _pool(x, axes, _Job(geometry, np.add, 0, lambda out: np.divide(out, divisor, out=out)))
+    return _pool(x, axes, geometry, np.add, 0, lambda out: np.divide(out, divisor, out=out))
 
 
 def max_pool(
