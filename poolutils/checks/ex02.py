@@ -125,19 +125,8 @@ check_max_pool2d = Check(
             "you padded with zeros: on negative values a padding 0 wins the max. Max pooling never "
             "sees padding; take the max over the real cells of each window only.",
         ),
-        Mistake(
-            lambda x, f, s, p: (
-                m.pool_map(x, m.windows_padding_before(x.shape, f, s), "max")
-                if p == "same"
-                else max_pool2d(x, f, s, p)
-            ),
-            "your 'same' windows are shifted by one: the odd extra padding cell goes AFTER the map "
-            "(bottom / right) in TensorFlow, so pad_top = total // 2.",
-        ),
-        Mistake(
-            lambda x, f, s, p: m.pool_map(x, m.windows_drop_last(x.shape, f, s, p), "max"),
-            "off by one at the last window: your loop stops one window early in each direction.",
-        ),
+        Mistake(m.pool2d_over(m.windows_padding_before, "max"), m.SHIFTED_WINDOWS),
+        Mistake(m.pool2d_over(m.windows_drop_last, "max"), m.LAST_WINDOW_MISSING),
         Mistake(
             lambda x, f, s, p: m.pool_map(x, pool_windows(x.shape, f, f, p), "max"),
             "you ignored the stride: the windows step by `stride`, which need not equal `pool_size`.",

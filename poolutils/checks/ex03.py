@@ -188,19 +188,8 @@ check_avg_pool2d = Check(
             "you counted the padding cells in the average (zeros divided by the full window size). "
             "Keras divides by the number of real cells: see Exercise 3.2.",
         ),
-        Mistake(
-            lambda x, f, s, p: (
-                m.pool_map(x, m.windows_padding_before(x.shape, f, s), "avg")
-                if p == "same"
-                else avg_pool2d(x, f, s, p)
-            ),
-            "your 'same' windows are shifted by one: TensorFlow puts the odd extra padding cell AFTER "
-            "the map (bottom / right), so pad_top = total // 2.",
-        ),
-        Mistake(
-            lambda x, f, s, p: m.pool_map(x, m.windows_drop_last(x.shape, f, s, p), "avg"),
-            "off by one at the last window: your loop stops one window early in each direction.",
-        ),
+        Mistake(m.pool2d_over(m.windows_padding_before, "avg"), m.SHIFTED_WINDOWS),
+        Mistake(m.pool2d_over(m.windows_drop_last, "avg"), m.LAST_WINDOW_MISSING),
         Mistake(
             lambda x, f, s, p: np.floor(avg_pool2d(x, f, s, p)),
             "your averages are rounded down: integer division (//) or an int output array drops the "

@@ -9,7 +9,7 @@ output, name the mistake. The window geometry comes from
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -104,10 +104,16 @@ def _shift(axis: AxisWindows, by: int) -> AxisWindows:
 
 
 def windows_padding_before(
-    spatial_shape: Sequence[int], pool_size: int | Sequence[int], strides: int | Sequence[int] | None
+    spatial_shape: Sequence[int],
+    pool_size: int | Sequence[int],
+    strides: int | Sequence[int] | None,
+    padding: str = "same",
 ) -> Windows:
-    """'same' windows as if the odd extra padding cell went before the input, not after."""
-    geo = pool_windows(spatial_shape, pool_size, strides, "same")
+    """'same' windows as if the odd extra padding cell went before the input, not after.
+
+    'valid' windows have no padding, so they come back unchanged.
+    """
+    geo = pool_windows(spatial_shape, pool_size, strides, padding)
     axes = []
     for a in geo.axes:
         before, after = a.padding
@@ -151,6 +157,26 @@ def pool_map(image: np.ndarray, windows: Windows, mode: str, padding_as_zero: bo
             values = np.concatenate([values, np.zeros(int(w.padding.sum()))])
         out[pos] = values.max() if mode == "max" else values.mean()
     return out
+
+
+# Diagnoses shared by the 2-D max and average pooling exercises.
+SHIFTED_WINDOWS = (
+    "your 'same' windows are shifted by one: TensorFlow puts the odd extra padding cell AFTER "
+    "the map (bottom / right), so pad_top = total // 2."
+)
+LAST_WINDOW_MISSING = "off by one at the last window: your loop stops one window early in each direction."
+
+
+def pool2d_over(windows: Callable[..., Windows], mode: str) -> Callable[..., np.ndarray]:
+    """A wrong ``(fmap, pool_size, stride, padding) -> map`` that pools over ``windows(shape, f, s, padding)``.
+
+    Examples
+    --------
+    >>> wrong = pool2d_over(windows_drop_last, "max")
+    >>> wrong(np.arange(16.0).reshape(4, 4), 2, 2, "valid").tolist()
+    [[5.0]]
+    """
+    return lambda x, f, s, p: pool_map(x, windows(np.shape(x), f, s, p), mode)
 
 
 def pool_batch(x: np.ndarray, windows: Windows, mode: str, padding_as_zero: bool = False) -> np.ndarray:
