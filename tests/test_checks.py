@@ -15,6 +15,7 @@ from poolutils.checks.ex01 import check_output_size, check_output_size_valid, ch
 from poolutils.checks.ex02 import check_max_pool2d, check_max_pool_2x2, check_max_pool_batch
 from poolutils.checks.ex03 import check_avg_pool2d
 from poolutils.checks.ex04 import check_global_avg_pool
+from tests.test_checks_ex06 import LEARNER_MISTAKES_06
 
 # Every solution notebook NN_*.ipynb has its checkers in poolutils.checks.exNN: all are tested here.
 NOTEBOOKS = sorted(
@@ -151,7 +152,9 @@ LEARNER_MISTAKES = [
 
 
 @pytest.mark.parametrize(
-    ("check", "answer", "phrase"), LEARNER_MISTAKES, ids=lambda v: getattr(v, "__name__", None)
+    ("check", "answer", "phrase"),
+    LEARNER_MISTAKES + LEARNER_MISTAKES_06,
+    ids=lambda v: getattr(v, "__name__", None),
 )
 def test_learner_written_mistakes_are_diagnosed(check, answer, phrase):
     report = check.evaluate(answer)
