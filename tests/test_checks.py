@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from poolutils.checks import RESULT_LINE, Status, _core, checks_for_notebook
+from poolutils.checks import RESULT_LINE, Status, checks_for_notebook, core
 from poolutils.checks.ex01 import check_output_size, check_output_size_valid, check_same_padding_split
 from poolutils.checks.ex02 import check_max_pool2d, check_max_pool_2x2, check_max_pool_batch
 from poolutils.checks.ex03 import check_avg_pool2d
@@ -190,7 +190,7 @@ def test_integer_averages_are_rejected_as_wrong_dtype():
 
 
 def test_an_endless_loop_is_stopped(monkeypatch):
-    monkeypatch.setattr(_core, "TIME_LIMIT", 0.3)
+    monkeypatch.setattr(core, "TIME_LIMIT", 0.3)
     release = threading.Event()
 
     def endless(*args):

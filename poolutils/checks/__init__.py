@@ -1,7 +1,7 @@
 """Checkers for the exercise notebooks: ``check_xxx(your_function)``, ``check_xxx.hint(1)``.
 
 Module ``exNN`` holds the checks of ``exercises/NN_*.ipynb``; the framework,
-and how to add a checker, is described in :mod:`poolutils.checks._core`.
+and how to add a checker, is described in :mod:`poolutils.checks.core`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 import re
 
-from poolutils.checks._core import RESULT_LINE, Case, Check, Mistake, Report, Status, parse_results
+from poolutils.checks.core import RESULT_LINE, Case, Check, Mistake, Report, Status, parse_results
 
 __all__ = [
     "RESULT_LINE",

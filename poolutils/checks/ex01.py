@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from poolutils.checks import mistakes as m
-from poolutils.checks._core import Case, Check, Mistake, compare_exact
+from poolutils.checks.core import Case, Check, Mistake, compare_exact
 from poolutils.keras_check import keras
 
 # (n, pool_size, stride): odd sizes, stride below, equal to and above the window.

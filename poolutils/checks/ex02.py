@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from poolutils.checks import mistakes as m
-from poolutils.checks._core import Case, Check, Mistake, compare_arrays, keras_oracle, keras_pool_map, sample
+from poolutils.checks.core import Case, Check, Mistake, compare_arrays, keras_oracle, keras_pool_map, sample
 from poolutils.windows import pool_windows
 
 ARTICLE_MAP = np.array([[1, 3, 2, 9], [5, 6, 1, 7], [4, 2, 8, 6], [3, 5, 7, 2]], dtype=np.float32)

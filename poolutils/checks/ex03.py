@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from poolutils.checks import mistakes as m
-from poolutils.checks._core import (
+from poolutils.checks.core import (
     Case,
     Check,
     Mistake,

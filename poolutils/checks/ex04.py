@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from poolutils.checks import mistakes as m
-from poolutils.checks._core import Case, Check, Mistake, compare_exact, compare_floats, keras_oracle, sample
+from poolutils.checks.core import Case, Check, Mistake, compare_exact, compare_floats, keras_oracle, sample
 from poolutils.keras_check import keras
 from poolutils.windows import pool_windows
 

@@ -7,7 +7,7 @@ from functools import cache
 import numpy as np
 
 import poolutils as pu
-from poolutils.checks._core import Case, Check, Mistake, compare_arrays, compare_close, keras_pool_map
+from poolutils.checks.core import Case, Check, Mistake, compare_arrays, compare_close, keras_pool_map
 from poolutils.images import sample_image
 
 

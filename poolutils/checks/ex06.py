@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from poolutils.checks import mistakes as m
-from poolutils.checks._core import Case, Check, Mistake, compare_floats, sample
+from poolutils.checks.core import Case, Check, Mistake, compare_floats, sample
 from poolutils.checks.ex02 import ARTICLE_MAP
 from poolutils.windows import Windows, pool_windows
 
