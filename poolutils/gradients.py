@@ -56,7 +56,8 @@ from typing import Any
 import numpy as np
 
 from poolutils._validation import input_array, positive_int
-from poolutils.pooling import _float, _prepare
+from poolutils.pooling import _prepare
+from poolutils.reduction import as_float
 from poolutils.windows import Windows
 
 TIES = ("first", "all", "split")
@@ -80,7 +81,7 @@ def _upstream(dy: object, expected: tuple[int, ...]) -> np.ndarray:
         raise ValueError(
             f"`dy` must have the shape of the pooled output, {expected}. Received: dy with shape {dy.shape}."
         )
-    return _float(dy)
+    return as_float(dy)
 
 
 def _output_shape(shape: tuple[int, ...], axes: tuple[int, ...], geometry: Windows) -> tuple[int, ...]:

@@ -1,0 +1,201 @@
+"""Windowed max and mean over any window geometry: the fast engine behind :mod:`poolutils.pooling`.
+
+How the fast path works
+-----------------------
+A pooling window is a product of one window per axis, and both ``max`` and
+``sum`` can be taken one axis at a time. So each spatial axis is reduced in
+turn: for every offset ``k`` inside the window, the ``k``-th cells of all
+windows form a strided *view* of the input (no copy), and one ufunc call
+(``np.fmax`` or ``np.add``) folds that view into the result. A 3x3 pool is
+then 3 + 3 ufunc calls over whole arrays instead of 9 Python-level passes
+per output cell, and there is no im2col copy of the input.
+
+Three details make it fast:
+
+* the axis with the largest memory stride is reduced first, so its views are
+  runs of whole rows that NumPy streams as long contiguous blocks;
+* batch items are reduced in parallel threads (NumPy ufuncs release the GIL);
+  only one item's intermediate per thread is alive at a time;
+* 'same' padding is never materialised: offsets that would read padding are
+  simply not folded into the windows they would fall in
+  (:meth:`poolutils.windows.AxisWindows.offsets`).
+
+The Python-level work (which offsets, in which order) is planned once per
+call, so the threads spend their time inside NumPy, not waiting for the GIL;
+reused per-thread scratch buffers spare the page faults of fresh arrays.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from poolutils.windows import AxisIndex, AxisWindows, Windows
+
+# Below this many output values, thread start-up costs more than it saves.
+_PARALLEL_MIN_OUTPUT = 1 << 16
+# Intermediates larger than this are allocated afresh rather than kept per thread.
+_SCRATCH_MAX_BYTES = 64 << 20
+_local = threading.local()
+
+
+@cache
+def _executor() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+
+
+def _at(axis: int, index: AxisIndex) -> tuple:
+    return (slice(None),) * axis + (index,)
+
+
+def _covers(index: AxisIndex, size: int) -> bool:
+    if isinstance(index, slice):
+        return index.start == 0 and index.stop == size
+    return len(index) == size
+
+
+def _scratch(slot: int, shape: Sequence[int], dtype: np.dtype) -> np.ndarray:
+    """A per-thread reusable buffer for intermediate results.
+
+    Fresh large arrays cost a page fault per 4 KiB on first touch; reusing a
+    buffer across calls and batch items avoids that. Two slots alternate so
+    a 3-D pooling's second intermediate never overwrites its first.
+    """
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    if nbytes > _SCRATCH_MAX_BYTES:
+        return np.empty(shape, dtype)
+    buffers = _local.__dict__.setdefault("buffers", {})
+    buf = buffers.get(slot)
+    if buf is None or buf.nbytes < nbytes:
+        buf = buffers[slot] = np.empty(nbytes, np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
+@dataclass(frozen=True)
+class _AxisPlan:
+    """How to reduce one axis: the offsets whose cells exist for every output, then the rest."""
+
+    axis: int
+    size: int
+    full: tuple[AxisIndex, ...]
+    rest: tuple[tuple[AxisIndex, AxisIndex], ...]
+
+
+def _plan_axis(axis: int, windows: AxisWindows) -> _AxisPlan:
+    pairs = list(windows.offsets())
+    full = tuple(i for o, i in pairs if _covers(o, windows.size))
+    rest = tuple((o, i) for o, i in pairs if not _covers(o, windows.size))
+    return _AxisPlan(axis, windows.size, full, rest)
+
+
+@dataclass(frozen=True)
+class _Job:
+    plans: tuple[_AxisPlan, ...]  # outermost axis first
+    ufunc: np.ufunc
+    identity: float
+    finish: Callable[[np.ndarray], object] | None
+
+
+def _reduce_axis(src: np.ndarray, axis: int, plan: _AxisPlan, job: _Job, out: np.ndarray) -> np.ndarray:
+    """Reduce ``src`` along ``axis`` as ``plan`` says, into ``out``."""
+    take = [src[_at(axis, i)] for i in plan.full]
+    if len(take) >= 2:
+        job.ufunc(take[0], take[1], out=out)
+        take = take[2:]
+    elif take:
+        np.copyto(out, take.pop())
+    else:
+        out.fill(job.identity)
+    for view in take:
+        job.ufunc(out, view, out=out)
+    for out_index, in_index in plan.rest:
+        where = _at(axis, out_index)
+        if isinstance(out_index, slice):
+            job.ufunc(out[where], src[_at(axis, in_index)], out=out[where])
+        else:
+            out[where] = job.ufunc(out[where], src[_at(axis, in_index)])
+    return out
+
+
+def _pool_item(x: np.ndarray, out: np.ndarray, shift: int, job: _Job) -> None:
+    """Pool ``x`` into ``out``; ``shift`` is 1 when both are one batch item (axis 0 dropped)."""
+    current = x
+    for i, plan in enumerate(job.plans):
+        axis = plan.axis - shift
+        if i == len(job.plans) - 1:
+            target = out
+        else:
+            shape = list(current.shape)
+            shape[axis] = plan.size
+            target = _scratch(i % 2, shape, x.dtype)
+        current = _reduce_axis(current, axis, plan, job, target)
+    if job.finish is not None:
+        job.finish(out)  # here, while the item is still in this core's cache
+
+
+def _pool(
+    x: np.ndarray,
+    axes: tuple[int, ...],
+    geometry: Windows,
+    ufunc: np.ufunc,
+    identity: float,
+    finish: Callable[[np.ndarray], object] | None = None,
+) -> np.ndarray:
+    # Planned once per call: the offsets are Python work, and threads would queue for the GIL.
+    # Outermost axis first: its views are whole contiguous rows, the cheapest to stream.
+    order = sorted(zip(axes, geometry.axes), key=lambda aw: -x.strides[aw[0]])
+    job = _Job(tuple(_plan_axis(a, w) for a, w in order), ufunc, identity, finish)
+    shape = list(x.shape)
+    for axis, n_out in zip(axes, geometry.output_shape):
+        shape[axis] = n_out
+    out = np.empty(shape, dtype=x.dtype)
+    # The batch axis is 0 and never pooled, so items are independent.
+    if x.shape[0] > 1 and out.size >= _PARALLEL_MIN_OUTPUT:
+        futures = [_executor().submit(_pool_item, x[b], out[b], 1, job) for b in range(x.shape[0])]
+        for future in futures:
+            future.result()
+    else:
+        _pool_item(x, out, 0, job)
+    return out
+
+
+def as_float(x: np.ndarray) -> np.ndarray:
+    """``x`` itself if it is float, else as float32 (what Keras computes averages in)."""
+    # Keras computes in float32 by default; float inputs keep their precision.
+    return x if x.dtype.kind == "f" else x.astype(np.float32)
+
+
+def windowed_max(x: np.ndarray, axes: tuple[int, ...], geometry: Windows) -> np.ndarray:
+    """Max of every window of ``geometry`` over ``axes`` of ``x``, never reading padding; dtype kept."""
+    lowest = np.finfo(x.dtype).min if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    # TF starts each window at the lowest finite value: all-NaN or all -inf windows give it.
+    clamp = (lambda out: np.fmax(out, lowest, out=out)) if x.dtype.kind == "f" else None
+    return _pool(x, axes, geometry, np.fmax, lowest, clamp)
+
+
+def windowed_mean(
+    x: np.ndarray, axes: tuple[int, ...], geometry: Windows, counts: np.ndarray | None = None
+) -> np.ndarray:
+    """Sum of every window of ``geometry`` over ``axes`` of ``x``, divided by ``counts``.
+
+    ``counts`` (shaped like the output's spatial axes) defaults to each
+    window's number of real cells, Keras' divisor; another convention, such
+    as PyTorch's ``count_include_pad=True``, passes its own.
+    """
+    x = as_float(x)
+    counts = geometry.counts() if counts is None else np.asarray(counts)
+    if counts.min() == counts.max():
+        divisor: np.ndarray | float = float(counts.flat[0])
+    else:
+        # Shaped like one batch item, so it broadcasts over an item or the whole batch.
+        shape = [1] * (x.ndim - 1)
+        for axis, n_out in zip(axes, counts.shape):
+            shape[axis - 1] = n_out
+        divisor = counts.reshape(shape).astype(x.dtype)
+    return _pool(x, axes, geometry, np.add, 0, lambda out: np.divide(out, divisor, out=out))
