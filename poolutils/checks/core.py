@@ -1,87 +1,102 @@
 """The exercise-checking framework: run a learner's answer, compare it with Keras, explain mistakes.
 
 Every exercise notebook ``solutions/NN_topic.ipynb`` has a module
-``poolutils/checks/exNN.py`` that defines one :class:`Check` per exercise.
-A learner writes a function, then calls its checker::
+``poolutils/checks/exNN.py`` that defines one :class:`Check` per exercise,
+in a module-level ``CHECKS`` tuple. A learner answers, then calls the checker::
 
     check_max_pool2d(max_pool2d)      # prints one result line (and details on failure)
     check_max_pool2d.hint(1)          # first hint; hint(2) says more
-    check_max_pool2d.solution()       # prints the reference code
+    check_max_pool2d.solution()       # prints the reference answer
 
-The result line (machine-readable; :mod:`poolutils.grade` parses it)
---------------------------------------------------------------------
+Kinds of exercise (:data:`KINDS`)
+---------------------------------
+``implement`` and ``find_the_bug`` pass a function: the checker calls it on
+each :class:`Case`. ``predict``, ``by_hand``, ``choose`` (and most
+``design``) pass a value, e.g. ``check_pooled_shape((1, 3, 3, 8))``: the case
+list has one case without arguments and the value itself is the output.
+:func:`value_check` and :func:`choice_check` build those.
+
+The result line (machine-readable)
+----------------------------------
 Each call prints exactly one line that starts with a status mark, then
-``Exercise N.M``, then the exercise's title, a colon and one sentence::
+``Exercise N.M``, the exercise's title in parentheses, a colon and one
+sentence; :data:`RESULT_LINE` matches it::
 
     ✅ Exercise 2.2 (max_pool2d): correct on all 9 cases, same as Keras.
     ❌ Exercise 2.2 (max_pool2d): wrong values for case 'stride 1, same padding'.
     ⏳ Exercise 2.2 (max_pool2d): not attempted yet (the stub still raises NotImplementedError).
 
-Detail lines of a failure follow, each indented by three spaces, so the
-regular expression :data:`RESULT_LINE` finds the result lines and nothing else.
-Output is deterministic (seeded cases, rounded numbers, no timings): nbval
-compares it.
+Detail lines follow, each indented by three spaces. Output is deterministic
+(fixed cases, rounded numbers, no timings): nbval compares it. When the
+environment variable ``POOLUTILS_GRADING`` is ``"1"`` a checker prints one
+line saying the grader checks it and runs nothing: the grader
+(:mod:`poolutils.grade`) asks the notebook only for :class:`Outcome` values
+and calls :meth:`Check.judge` in its own process.
+
+How a check works
+-----------------
+1. :meth:`Check.case_list` gives the cases: the fixed ones the notebook
+   shows, plus, for a grading seed, freshly drawn ones.
+2. The answer runs on every case in a forked child process (Linux; a thread
+   elsewhere) under :data:`TIME_LIMIT` seconds per case: an endless loop is
+   killed, not left running. Each case gives an :class:`Outcome`.
+3. :meth:`Check.judge` compares the outcomes with :meth:`Check.expected`
+   (Keras' answer, cached) and, on the first failing case, looks for a known
+   :class:`Mistake` that differs from the truth there and reproduces the
+   learner's output: its diagnosis names what went wrong.
 
 How to write a checker for a new exercise
 -----------------------------------------
-1. Create ``poolutils/checks/exNN.py`` (``NN`` = the notebook's two-digit
-   number; :func:`all_checks` finds it by that name) with a module-level
-   ``CHECKS`` tuple listing its checks in exercise order.
+1. Create ``poolutils/checks/exNN.py`` (``NN`` = the notebook's number) with
+   a ``CHECKS`` tuple in exercise order.
 2. Write the reference solution as a plain function, the way a learner
-   would (loops are fine, only NumPy and names the notebook imports): its
-   name is the check's ``title`` and ``solution()`` prints its source. In
-   ``solutions/NN_topic.ipynb`` the exercise is a markdown task, a code cell
+   would: its name is the check's ``title``. In ``solutions/NN_topic.ipynb``
+   the exercise is a markdown task (with its minutes), a code cell
    ``def title(...):`` whose body sits between ``### BEGIN SOLUTION`` and
    ``### END SOLUTION`` and is exactly the reference's body, and a check cell
-   ``check_title(title)``. ``tests/test_exercises_generated.py`` holds the
-   notebook and the checker to that, and ``tools/make_exercises.py`` turns
-   the body into a stub.
-3. Write ``cases()`` returning a list of :class:`Case` (seeded inputs: odd
-   sizes, stride != pool size, negative values, 'same' padding, batches and
-   channels). Keep inputs small so a failure prints readably.
-4. Write an ``oracle`` that computes the expected answer for the case's
-   arguments with Keras (``poolutils.keras_check.keras_pool`` or a layer's
-   ``compute_output_shape``); it is the truth the answer is compared with.
-5. Write each known wrong variant once, as a function with the learner's
-   signature, wrapped in a :class:`Mistake` with its diagnosis sentence. On a
-   failure the checker runs every mistake on the failing case and, if one
-   reproduces the learner's output exactly, prints its diagnosis. Reusable
-   variants live in :mod:`poolutils.checks.mistakes`, built on
-   :mod:`poolutils.windows` geometry.
-6. Build the check::
-
-       check_max_pool2d = Check(
-           "2.2", "max_pool2d", cases=cases, reference=max_pool2d_solution,
-           oracle=oracle, compare=compare_arrays, mistakes=(...),
-           hints=("first nudge", "more concrete nudge"),
-       )
-
-7. Test it in ``tests/`` the way ``tests/test_checks.py`` does: the
-   reference passes, a stub is "not attempted", each mistake fails with its
-   diagnosis.
-
-Robustness is the framework's job, not the checker's: a stub raising
-NotImplementedError is "not attempted"; an answer that raises, returns None,
-a list, the wrong shape or dtype, or runs longer than :data:`TIME_LIMIT`
-seconds gets one sentence, never a traceback.
+   ``check_title(title)``. A value exercise's solution region is the single
+   line ``name = value`` and ``reference`` is that value.
+3. Give the cases with :func:`make_cases` (inputs from
+   :mod:`poolutils.checks.fixtures`): odd sizes, stride != pool size,
+   all-negative windows, fractional values, 'same' padding, batches.
+4. Write an ``oracle`` computing the expected answer with Keras.
+5. Take the known mistakes from :mod:`poolutils.checks.mistakes` (each is
+   defined once there: key, diagnosis, function) or add one there.
+6. Build ``Check(...)``, :func:`value_check` or :func:`choice_check`.
+7. ``tests/test_checks.py`` then checks it: the reference passes, a stub is
+   "not attempted", each mistake is diagnosed. Add learner-style answers to
+   ``tests/learner_answers/exNN.py``.
 """
 
 from __future__ import annotations
 
 import copy
 import inspect
+import os
+import pickle
 import re
+import select
+import signal
+import struct
+import sys
 import textwrap
 import threading
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 import numpy as np
 
+#: The kinds of exercise a :class:`Check` can be.
+KINDS = ("implement", "find_the_bug", "predict", "by_hand", "design", "choose")
+
 # Seconds one call of the learner's function may take before it is abandoned.
 TIME_LIMIT = 5.0
+
+#: Environment variable that turns the in-notebook checkers off while grading.
+GRADING_ENV = "POOLUTILS_GRADING"
 
 #: Matches one result line; groups: mark, exercise id, title, message.
 RESULT_LINE = re.compile(r"^(✅|❌|⏳) Exercise (\d+\.\d+) \((.*?)\): (.*)$", re.MULTILINE)
@@ -97,7 +112,13 @@ class Status(Enum):
 
 @dataclass(frozen=True)
 class Case:
-    """One input for the learner's function: a label and the call's arguments."""
+    """One input for the learner's answer: a label and the call's arguments.
+
+    ``args``/``kwargs`` hold only NumPy arrays (numeric or bool), int, float,
+    str, bool, None and tuples/lists/dicts of those, so the grader can send
+    them to a learner's kernel without pickle. A value exercise's case has no
+    arguments.
+    """
 
     label: str
     args: tuple = ()
@@ -109,22 +130,67 @@ class Case:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What the learner's answer did on one case.
+
+    ``status`` is ``"returned"`` (with ``value``), ``"raised"`` (with the
+    exception's type name in ``error`` and ``str(exception)`` in
+    ``message``), ``"timeout"`` or ``"not_run"``.
+    """
+
+    status: str
+    value: Any = None
+    error: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class Mistake:
-    """A known wrong variant: a function with the learner's signature and what it means."""
+    """A known wrong variant: a function with the learner's signature, what it means, and a short key.
+
+    ``key`` names the mistake in class summaries (e.g. ``"zero_padding"``);
+    when omitted it is derived from the function's name.
+    """
 
     fn: Callable[..., Any]
     diagnosis: str
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            name = getattr(self.fn, "__name__", "")
+            key = name if name.isidentifier() else re.sub(r"\W+", "_", self.diagnosis.lower())[:40]
+            object.__setattr__(self, "key", key.strip("_"))
+
+    def on(
+        self, adapt: Callable[[Callable[..., Any]], Callable[..., Any]], key: str | None = None
+    ) -> Mistake:
+        """The same mistake for another signature: ``adapt`` turns ``fn`` into the new function."""
+        return Mistake(adapt(self.fn), self.diagnosis, key or self.key)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer of a multiple-choice exercise and the reason it is right or wrong."""
+
+    text: str
+    reason: str
+    right: bool = False
 
 
 @dataclass(frozen=True)
 class Report:
-    """What a check found: its status, the result line and the detail lines."""
+    """What a check found: its status, the result line, the detail lines, and what failed."""
 
     exercise: str
     title: str
     status: Status
     message: str
     details: tuple[str, ...] = ()
+    #: The matched known mistake's key, for class summaries.
+    mistake: str | None = None
+    #: The label of the first failing case.
+    case: str | None = None
 
     @property
     def line(self) -> str:
@@ -146,12 +212,22 @@ class _TimeLimitError(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Opaque:
+    """Stands for a returned value that cannot leave the child process (a generator, a lock...)."""
+
+    type_name: str
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def run_with_time_limit(fn: Callable[[], Any], seconds: float) -> Any:
     """Return ``fn()``, re-raising its exception, or raise ``_TimeLimitError`` after ``seconds``.
 
-    The call runs in a daemon thread: Python cannot kill a thread, but a
-    daemon thread does not keep the kernel alive, and the learner gets an
-    answer instead of a cell that never ends.
+    The thread fallback of :func:`collect_outcomes`: Python cannot kill a
+    thread, but a daemon thread does not keep the kernel alive.
     """
     box: dict[str, Any] = {}
 
@@ -169,6 +245,129 @@ def run_with_time_limit(fn: Callable[[], Any], seconds: float) -> Any:
     if "error" in box:
         raise box["error"]
     return box["value"]
+
+
+def _outcome_of(call: Callable[[], Any]) -> Outcome:
+    try:
+        return Outcome("returned", call())
+    except BaseException as err:  # SystemExit and KeyboardInterrupt too: the learner's code raised them
+        return Outcome("raised", error=type(err).__name__, message=str(err))
+
+
+def can_fork() -> bool:
+    """True where answers run in a forked child process (Linux): a timed-out answer is killed."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+def collect_outcomes(
+    answer: Callable[..., Any], cases: Sequence[Case], time_limit: float = TIME_LIMIT, *, isolate: bool = True
+) -> list[Outcome]:
+    """Run ``answer`` on every case, ``time_limit`` seconds each, and return one :class:`Outcome` per case.
+
+    With ``isolate`` (and on Linux) the calls run in a forked child process
+    that is killed on a timeout, so an endless loop does not keep running
+    and slow every later check. What the answer prints is printed here, after
+    the child ends. After a timeout, or if the child dies, the remaining cases
+    are ``"not_run"``.
+
+    Examples
+    --------
+    >>> collect_outcomes(lambda n: 10 // n, [Case("n=2", (2,)), Case("n=0", (0,))])
+    [Outcome(status='returned', value=5, error='', message=''), Outcome(status='raised', value=None, error='ZeroDivisionError', message='integer division or modulo by zero')]
+    """
+    if isolate and can_fork():
+        return _collect_in_child(answer, cases, time_limit)
+    outcomes: list[Outcome] = []
+    for case in cases:
+        try:
+            outcomes.append(
+                run_with_time_limit(lambda case=case: _outcome_of(lambda: case.call(answer)), time_limit)
+            )
+        except _TimeLimitError:
+            outcomes.append(Outcome("timeout", message=f"{time_limit:g}"))
+            break
+    return outcomes + [Outcome("not_run")] * (len(cases) - len(outcomes))
+
+
+def _send(fd: int, message: Any) -> None:
+    data = pickle.dumps(message)
+    view = memoryview(struct.pack("<Q", len(data)) + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exactly(stream: Any, size: int) -> bytes | None:
+    data = b""
+    while len(data) < size:
+        chunk = stream.read(size - len(data))
+        if not chunk:  # end of file: the child is gone
+            return None
+        data += chunk
+    return data
+
+
+def _picklable(value: Any) -> Any:
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return Opaque(type(value).__name__, f"<{type(value).__name__} object>")
+    return value
+
+
+def _child(answer: Callable[..., Any], cases: Sequence[Case], fd: int) -> None:
+    import io
+
+    captured = io.StringIO()
+    sys.stdout = sys.stderr = captured
+    for index, case in enumerate(cases):
+        outcome = _outcome_of(lambda case=case: case.call(answer))
+        if outcome.status == "returned":
+            outcome = Outcome("returned", _picklable(outcome.value))
+        _send(fd, ("outcome", index, outcome))
+    _send(fd, ("printed", captured.getvalue()))
+
+
+def _collect_in_child(answer: Callable[..., Any], cases: Sequence[Case], time_limit: float) -> list[Outcome]:
+    read_fd, write_fd = os.pipe()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # or the child would print the parent's buffered text again
+    pid = os.fork()
+    if pid == 0:  # the child: run, report, and leave without the parent's cleanup
+        os.close(read_fd)
+        try:
+            _child(answer, cases, write_fd)
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    outcomes: list[Outcome] = []
+    printed = ""
+    try:
+        with os.fdopen(read_fd, "rb", buffering=0) as stream:
+            while len(outcomes) < len(cases):
+                ready, _, _ = select.select([stream], [], [], time_limit)
+                if not ready:
+                    outcomes.append(Outcome("timeout", message=f"{time_limit:g}"))
+                    break
+                header = _read_exactly(stream, 8)
+                body = header and _read_exactly(stream, struct.unpack("<Q", header)[0])
+                if body is None:  # the answer ended the process (os._exit, a crash)
+                    outcomes.append(Outcome("raised", error="ProcessExit", message="the process ended"))
+                    break
+                outcomes.append(pickle.loads(body)[2])
+            else:
+                ready, _, _ = select.select([stream], [], [], time_limit)
+                header = ready and _read_exactly(stream, 8)
+                body = header and _read_exactly(stream, struct.unpack("<Q", header)[0])
+                printed = pickle.loads(body)[1] if body else ""
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+    if printed:
+        print(printed, end="" if printed.endswith("\n") else "\n")
+    return outcomes + [Outcome("not_run")] * (len(cases) - len(outcomes))
 
 
 def show(value: Any) -> str:
@@ -196,15 +395,15 @@ def sample(shape: Sequence[int], seed: int) -> np.ndarray:
 
 
 def keras_oracle(kind: str, x: np.ndarray, **kwargs: Any) -> np.ndarray:
-    """Pool ``x`` with poolutils and with the Keras layer for ``kind``, assert they agree, return Keras'.
+    """The Keras layer for ``kind`` applied to ``x``: the expected answer of the pooling exercises.
 
-    The expected answer of the pooling exercises: an answer that matches it
-    matches both the Keras layer and poolutils' reference.
+    Integer inputs are given to Keras as float32, the dtype a Keras layer
+    computes in.
     """
-    from poolutils.keras_check import check_against_keras, keras_pool  # imports Keras: only when a check runs
+    from poolutils.keras_check import keras_pool  # imports Keras: only when a check runs
 
-    check_against_keras(kind, x, quiet=True, **kwargs)
-    return keras_pool(kind, x, **kwargs)
+    x = np.asarray(x)
+    return keras_pool(kind, x if x.dtype.kind == "f" else x.astype(np.float32), **kwargs)
 
 
 def keras_pool_map(kind: str, fmap: np.ndarray, **kwargs: Any) -> np.ndarray:
@@ -213,14 +412,15 @@ def keras_pool_map(kind: str, fmap: np.ndarray, **kwargs: Any) -> np.ndarray:
 
 
 def _type_name(value: Any) -> str:
-    return type(value).__name__
+    return value.type_name if isinstance(value, Opaque) else type(value).__name__
 
 
-def compare_arrays(expected: np.ndarray, got: Any, *, floating: bool = False) -> str | None:
+def compare_arrays(expected: np.ndarray, got: Any, *, floating: bool = False, why: str = "") -> str | None:
     """Why ``got`` is not ``expected`` (a sentence), or None when they agree.
 
-    ``floating`` requires a float dtype (averages are fractions). Values
-    agree within 1e-5, since float sums may be added in another order.
+    ``floating`` requires a float dtype, ``why`` says why (averages are
+    fractions). Values agree within 1e-5, since float sums may be added in
+    another order.
 
     Examples
     --------
@@ -240,15 +440,28 @@ def compare_arrays(expected: np.ndarray, got: Any, *, floating: bool = False) ->
     if got.shape != expected.shape:
         return f"returned shape {got.shape}; expected shape {expected.shape}"
     if floating and got.dtype.kind != "f":
-        return f"returned dtype {got.dtype}; averages are fractions, so return a float array"
+        return f"returned dtype {got.dtype}; {why or 'averages are fractions'}, so return a float array"
     if not np.allclose(got, expected, rtol=1e-5, atol=1e-5, equal_nan=True):
         return "wrong values"
     return None
 
 
 def compare_floats(expected: np.ndarray, got: Any) -> str | None:
-    """:func:`compare_arrays` that also requires a float dtype."""
+    """:func:`compare_arrays` that also requires a float dtype (averages are fractions)."""
     return compare_arrays(expected, got, floating=True)
+
+
+def compare_float_maps(expected: np.ndarray, got: Any) -> str | None:
+    """:func:`compare_arrays` for max pooling of float maps: an int array would cut their fractions off.
+
+    Examples
+    --------
+    >>> compare_float_maps(np.ones(2, "float32"), np.ones(2, int))
+    'returned dtype int64; the map holds floats and an int array cuts their fractions off, so return a float array'
+    """
+    return compare_arrays(
+        expected, got, floating=True, why="the map holds floats and an int array cuts their fractions off"
+    )
 
 
 def compare_exact(expected: Any, got: Any) -> str | None:
@@ -289,35 +502,117 @@ def compare_close(expected: float, got: Any) -> str | None:
     return None if _close(float(got), float(expected)) else "wrong value"
 
 
+def compare_numbers(expected: Any, got: Any) -> str | None:
+    """Why ``got`` (numbers written by hand: a list, a nested list or an array) is not ``expected``.
+
+    For by-hand answers: any container of numbers is fine; only the shape
+    and the values count.
+
+    Examples
+    --------
+    >>> compare_numbers(np.array([[1.5, 2.0]]), [[1.5, 2]]) is None
+    True
+    >>> compare_numbers(np.array([[1.5, 2.0]]), [1.5, 2])
+    'wrote shape (2,); expected shape (1, 2)'
+    """
+    try:
+        values = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return f"wrote a {_type_name(got)}; write numbers (a list of rows of numbers)"
+    expected = np.asarray(expected, dtype=float)
+    if values.shape != expected.shape:
+        return f"wrote shape {values.shape}; expected shape {expected.shape}"
+    return None if np.allclose(values, expected, rtol=1e-5, atol=1e-5) else "wrong values"
+
+
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-5 * max(1.0, abs(b))
 
 
+def make_cases(rows: Iterable[Sequence[Any]], label: str | None = None) -> list[Case]:
+    """Cases from rows of call arguments: the one case-spec helper of every checker.
+
+    With ``label`` (a :meth:`str.format` template over a row's arguments)
+    each row is the arguments; without it, each row is ``(label, *args)``.
+
+    Examples
+    --------
+    >>> make_cases([(4, 2, 2)], "n={0}, pool_size={1}, stride={2}")
+    [Case(label='n=4, pool_size=2, stride=2', args=(4, 2, 2), kwargs={})]
+    >>> make_cases([("a 1x1 map", np.zeros((1, 1)))])[0].label
+    'a 1x1 map'
+    """
+    if label is None:
+        return [Case(row[0], tuple(row[1:])) for row in rows]
+    return [Case(label.format(*row), tuple(row)) for row in rows]
+
+
+def redraw(value: Any, rng: np.random.Generator) -> Any:
+    """A fresh input like ``value``: arrays are redrawn with the same shape, dtype and kind of values.
+
+    Whole numbers stay whole, halves stay halves, all-negative arrays stay
+    negative, in the same range; everything else is kept.
+
+    Examples
+    --------
+    >>> x = redraw(-np.ones((2, 2), "float32"), np.random.default_rng(0))
+    >>> x.dtype, bool((x < 0).all())
+    (dtype('float32'), True)
+    """
+    if isinstance(value, tuple | list):
+        return type(value)(redraw(v, rng) for v in value)
+    if not isinstance(value, np.ndarray) or value.size == 0:
+        return value
+    if value.dtype.kind == "b":
+        return rng.random(value.shape) < 0.5
+    step = 1.0 if np.all(value == np.round(value)) else 0.5
+    low, high = float(np.min(value)), float(np.max(value))
+    if low == high:
+        return value.copy()
+    values = low + step * rng.integers(0, int((high - low) / step) + 1, size=value.shape)
+    return values.astype(value.dtype)
+
+
 class Check:
-    """The checker of one exercise: call it on the learner's function.
+    """The checker of one exercise: call it on the learner's answer.
 
     Parameters
     ----------
     exercise : str
         ``"N.M"``: notebook number and exercise number.
     title : str
-        Short name, usually the function the learner writes.
-    cases : callable
-        Returns the list of :class:`Case` to run (called lazily: cases may
-        need Keras, which is imported on first use).
-    reference : callable
-        The reference solution; :meth:`solution` prints its source.
+        Short name, usually the function the learner writes; the checker is
+        ``check_<title>``.
+    cases : list of Case, or a callable returning it
+        The fixed cases (a callable is called once, lazily).
+    reference : callable or value
+        The reference solution; :meth:`solution` prints it.
     oracle : callable
         Computes the expected answer from a case's arguments, with Keras.
     compare : callable
         ``compare(expected, got)`` returns None or the sentence saying why
         ``got`` is wrong (see :func:`compare_arrays`, :func:`compare_exact`).
     mistakes : sequence of Mistake
-        Known wrong variants, tried in order on the first failing case.
+        Known wrong variants, tried on the first failing case.
     hints : sequence of str
         Progressive hints, from a nudge to almost the answer.
     time_limit : float, optional
         Seconds one call may take; :data:`TIME_LIMIT` by default.
+    kind : str
+        One of :data:`KINDS`.
+    minutes : int
+        Estimated minutes, shown in the notebook.
+    answer_name : str, optional
+        The name the learner binds in the notebook; ``title`` by default.
+    takes_function : bool, optional
+        Whether the answer is a function called on each case; by default
+        True for 'implement' and 'find_the_bug', False for the other kinds.
+    draw : callable, optional
+        ``draw(rng)`` returns freshly drawn cases for grading; by default the
+        fixed cases' arrays are redrawn (:func:`redraw`).
+    isolate : bool
+        Run the answer in a forked child process where possible. Turn it off
+        for answers that must call TensorFlow (it is not fork-safe).
     """
 
     def __init__(
@@ -325,33 +620,234 @@ class Check:
         exercise: str,
         title: str,
         *,
-        cases: Callable[[], list[Case]],
-        reference: Callable[..., Any],
+        cases: Sequence[Case] | Callable[[], Sequence[Case]],
+        reference: Any,
         oracle: Callable[..., Any],
         compare: Callable[[Any, Any], str | None],
         mistakes: Sequence[Mistake] = (),
         hints: Sequence[str] = (),
         time_limit: float | None = None,
+        kind: str = "implement",
+        minutes: int = 5,
+        answer_name: str | None = None,
+        takes_function: bool | None = None,
+        draw: Callable[[np.random.Generator], Sequence[Case]] | None = None,
+        isolate: bool = True,
     ) -> None:
         if not re.fullmatch(r"\d+\.\d+", exercise):
             raise ValueError(f"`exercise` must look like '2.3'. Received: exercise={exercise!r}.")
+        if kind not in KINDS:
+            raise ValueError(f"`kind` must be one of {KINDS}. Received: kind={kind!r}.")
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 1:
+            raise ValueError(f"`minutes` must be a positive int. Received: minutes={minutes!r}.")
         self.exercise = exercise
         self.title = title
-        self.cases = cases
+        self.name = f"check_{title}"
+        self.kind = kind
+        self.minutes = minutes
+        self.answer_name = answer_name or title
+        self.takes_function = (
+            kind in ("implement", "find_the_bug") if takes_function is None else takes_function
+        )
         self.reference = reference
         self.oracle = oracle
         self.compare = compare
         self.mistakes = tuple(mistakes)
         self.hints = tuple(hints)
         self.time_limit = time_limit
-        self.name = f"check_{title}"
+        self.isolate = isolate
+        self._cases = cases
+        self._fixed: tuple[Case, ...] | None = None
+        self._draw = draw
+        self._expected: dict[bytes, Any] = {}
 
     def __repr__(self) -> str:
         return f"<check for Exercise {self.exercise} ({self.title}): call it on your answer>"
 
-    def __call__(self, answer: Callable[..., Any]) -> None:
-        """Check ``answer`` and print the result line (and details on failure)."""
+    # --- cases and truth ---------------------------------------------------
+
+    def case_list(self, seed: int | None = None) -> list[Case]:
+        """The fixed cases; with an int ``seed``, the fixed cases plus cases drawn from that seed."""
+        if self._fixed is None:
+            self._fixed = tuple(self._cases() if callable(self._cases) else self._cases)
+        cases = list(self._fixed)
+        if seed is None or not self.takes_function:
+            return cases
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+            raise TypeError(f"`seed` must be an int or None. Received: seed={seed!r}.")
+        rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, zlib.crc32(self.exercise.encode())])
+        if self._draw is not None:
+            return cases + list(self._draw(rng))
+        drawn = [
+            Case(f"{c.label} [drawn, seed {seed}]", redraw(c.args, rng), c.kwargs)
+            for c in cases
+            if any(isinstance(a, np.ndarray) for a in c.args)
+        ]
+        return cases + drawn
+
+    def expected(self, case: Case) -> Any:
+        """The truth for ``case``, from the oracle (Keras); computed once per distinct case."""
+        key = pickle.dumps((case.args, sorted(case.kwargs.items())))
+        if key not in self._expected:
+            self._expected[key] = self.oracle(*case.args, **case.kwargs)
+        return self._expected[key]
+
+    # --- running and judging ---------------------------------------------
+
+    def __call__(self, answer: Any) -> None:
+        """Check ``answer`` and print the result line (and details); only a note while grading."""
+        if os.environ.get(GRADING_ENV) == "1":
+            print(f"Exercise {self.exercise} ({self.title}) is checked by the grader, not in this notebook.")
+            return
         print(self.evaluate(answer))
+
+    def evaluate(self, answer: Any) -> Report:
+        """Run ``answer`` on the fixed cases (under the time limit) and judge it (prints nothing else)."""
+        cases = self.case_list()
+        if not self.takes_function:
+            return self.judge(cases, [Outcome("returned", answer)] * len(cases))
+        if not callable(answer):
+            return self._report(
+                Status.FAILED,
+                f"expected a function, got a {_type_name(answer)}; pass the function itself, without calling it.",
+            )
+        limit = TIME_LIMIT if self.time_limit is None else self.time_limit
+        return self.judge(cases, collect_outcomes(answer, cases, limit, isolate=self.isolate))
+
+    def judge(self, cases: Sequence[Case], outcomes: Sequence[Outcome]) -> Report:
+        """The verdict on ``outcomes`` (one per case), computed in the caller's process."""
+        if len(cases) != len(outcomes):
+            raise ValueError(
+                f"`outcomes` must have one entry per case ({len(cases)}). Received: {len(outcomes)} outcomes."
+            )
+        if not cases:
+            raise ValueError("`cases` must not be empty: a check on no case proves nothing.")
+        outcomes = [self._stub_as_raise(o) for o in outcomes]
+        unwritten = [o.status == "raised" and o.error == "NotImplementedError" for o in outcomes]
+        if all(unwritten):
+            what = (
+                "the stub still raises NotImplementedError"
+                if self.takes_function
+                else "the answer is still ..."
+            )
+            return self._report(Status.NOT_ATTEMPTED, f"not attempted yet ({what}).")
+        for index in range(len(cases)):
+            report = self._judge_one(cases, outcomes, index)
+            if report is not None:
+                return report
+        if not self.takes_function:
+            return self._report(Status.PASSED, "correct, same as Keras.", self._passed_details())
+        return self._report(Status.PASSED, f"correct on all {len(cases)} cases, same as Keras.")
+
+    def _stub_as_raise(self, outcome: Outcome) -> Outcome:
+        # A value exercise's stub is `name = ...`: the Ellipsis means "not written yet".
+        if not self.takes_function and outcome.status == "returned" and outcome.value is Ellipsis:
+            return Outcome("raised", error="NotImplementedError")
+        return outcome
+
+    def _passed_details(self) -> tuple[str, ...]:
+        return ()
+
+    def _judge_one(self, cases: Sequence[Case], outcomes: Sequence[Outcome], index: int) -> Report | None:
+        case, outcome = cases[index], outcomes[index]
+        lines = self._case_lines(case)
+        on = f"case '{case.label}'"
+        if outcome.status == "not_run":
+            return self._failed(f"not run on {on} (an earlier case stopped the answer).", lines, case)
+        if outcome.status == "timeout":
+            limit = outcome.message or f"{TIME_LIMIT:g}"
+            return self._failed(
+                f"still running after {limit} s on {on}, so it was stopped; is there a loop that never ends?",
+                lines,
+                case,
+            )
+        if outcome.status == "raised":
+            if outcome.error == "NotImplementedError":
+                return self._failed(
+                    f"not yet handled for {on} (it raises NotImplementedError there).", lines, case
+                )
+            if outcome.error == "SystemExit":
+                return self._failed(
+                    f"called sys.exit() (or exit()) on {on}; an answer must return its result, not end the program.",
+                    lines,
+                    case,
+                )
+            if outcome.error == "ProcessExit":
+                return self._failed(
+                    f"ended the whole process on {on} (os._exit or a crash); return the result instead.",
+                    lines,
+                    case,
+                )
+            return self._failed(f"raised {outcome.error}: {outcome.message} ({on}).", lines, case)
+        got = outcome.value
+        if got is None:  # before the oracle runs: it may import Keras, which takes seconds
+            return self._failed(f"returned None for {on}; did you forget `return`?", lines, case)
+        expected = self.expected(case)
+        problem = self.compare(expected, got)
+        if problem is None:
+            return None
+        details = [
+            *lines,
+            f"expected:  {show(expected)}",
+            f"got:       {show(got)}",
+            *_first_difference(expected, got),
+        ]
+        mistake = None if _same(expected, got) else self.diagnose(cases, outcomes, index)
+        if mistake is not None:
+            details.append(f"diagnosis: {mistake.diagnosis}")
+        elif self.hints:
+            details.append(f"Stuck? Run {self.name}.hint(1).")
+        return self._report(
+            Status.FAILED, f"{problem} for {on}.", details, mistake and mistake.key, case.label
+        )
+
+    def diagnose(self, cases: Sequence[Case], outcomes: Sequence[Outcome], index: int) -> Mistake | None:
+        """The known mistake that best explains the answer's output on the failing case ``index``, or None.
+
+        A mistake qualifies only if, on that case, its output differs from
+        the truth and equals the learner's. Two mistakes can agree on one
+        case, so the one that also agrees with the answer on most other cases
+        wins.
+        """
+        case, got = cases[index], outcomes[index].value
+        truth = self.expected(case)
+        best, best_score = None, -1
+        for mistake in self.mistakes:
+            wrong = _run_safe(case, mistake.fn)
+            if wrong is _FAILED or _same(wrong, truth) or not _same(wrong, got):
+                continue
+            score = sum(
+                1
+                for other, outcome in zip(cases, outcomes)
+                if outcome.status == "returned" and _same(_run_safe(other, mistake.fn), outcome.value)
+            )
+            if score > best_score:
+                best, best_score = mistake, score
+        return best
+
+    def _failed(self, message: str, lines: Sequence[str], case: Case) -> Report:
+        return self._report(Status.FAILED, message, lines, None, case.label)
+
+    def _report(
+        self,
+        status: Status,
+        message: str,
+        details: Sequence[str] = (),
+        mistake: str | None = None,
+        case: str | None = None,
+    ) -> Report:
+        return Report(self.exercise, self.title, status, message, tuple(details), mistake, case)
+
+    def _case_lines(self, case: Case) -> list[str]:
+        if not self.takes_function:
+            return []
+        shown = [show(a) if not isinstance(a, np.ndarray) else "x" for a in case.args]
+        shown += [f"{k}={v!r}" for k, v in case.kwargs.items()]
+        lines = [f"call:      {self.title}({', '.join(shown)})"]
+        lines += [f"x:         {show(a)}" for a in case.args if isinstance(a, np.ndarray)]
+        return lines
+
+    # --- help ------------------------------------------------------------
 
     def hint(self, level: int = 1) -> None:
         """Print hint number ``level`` (1 is a nudge, the last one nearly gives it away)."""
@@ -362,110 +858,26 @@ class Check:
         print(f"Hint {level}/{len(self.hints)} for Exercise {self.exercise}: {self.hints[level - 1]}")
 
     def solution(self) -> None:
-        """Print the reference solution's code."""
+        """Print the reference solution: a function's code, or the value to bind."""
         print(f"# A solution to Exercise {self.exercise} ({self.title})")
-        print(textwrap.dedent(inspect.getsource(self.reference)).rstrip())
+        if callable(self.reference):
+            print(textwrap.dedent(inspect.getsource(self.reference)).rstrip())
+        else:
+            print(f"{self.answer_name} = {self.reference!r}")
 
-    def _report(self, status: Status, message: str, details: Sequence[str] = ()) -> Report:
-        return Report(self.exercise, self.title, status, message, tuple(details))
 
-    def evaluate(self, answer: Callable[..., Any]) -> Report:
-        """Run ``answer`` on every case and say how it did (prints nothing)."""
-        if not callable(answer):
-            return self._report(
-                Status.FAILED,
-                f"expected a function, got a {_type_name(answer)}; pass the function itself, "
-                "without calling it.",
-            )
-        limit = TIME_LIMIT if self.time_limit is None else self.time_limit
-        cases = self.cases()
-        for index, case in enumerate(cases):
-            try:
-                got = run_with_time_limit(lambda case=case: case.call(answer), limit)
-            except NotImplementedError:
-                return self._report(
-                    Status.NOT_ATTEMPTED, "not attempted yet (the stub still raises NotImplementedError)."
-                )
-            except _TimeLimitError:
-                return self._report(
-                    Status.FAILED,
-                    f"still running after {limit:g} s on case '{case.label}'; is there a loop that never ends?",
-                    self._case_lines(case),
-                )
-            except Exception as err:
-                return self._report(
-                    Status.FAILED,
-                    f"raised {_type_name(err)}: {err} (case '{case.label}').",
-                    self._case_lines(case),
-                )
-            if got is None:  # before the oracle runs: it may import Keras, which takes seconds
-                return self._report(
-                    Status.FAILED,
-                    f"returned None for case '{case.label}'; did you forget `return`?",
-                    self._case_lines(case),
-                )
-            expected = self.oracle(*case.args, **case.kwargs)
-            problem = self.compare(expected, got)
-            if problem is not None:
-                return self._failure(answer, cases, index, expected, got, problem, limit)
-        return self._report(Status.PASSED, f"correct on all {len(cases)} cases, same as Keras.")
+class _Failed:
+    pass
 
-    def _case_lines(self, case: Case) -> list[str]:
-        shown = [show(a) if np.ndim(a) == 0 or not isinstance(a, np.ndarray) else "x" for a in case.args]
-        shown += [f"{k}={v!r}" for k, v in case.kwargs.items()]
-        lines = [f"call:      {self.title}({', '.join(shown)})"]
-        lines += [f"x:         {show(a)}" for a in case.args if isinstance(a, np.ndarray)]
-        return lines
 
-    def _failure(
-        self,
-        answer: Callable,
-        cases: list[Case],
-        index: int,
-        expected: Any,
-        got: Any,
-        problem: str,
-        limit: float,
-    ) -> Report:
-        case = cases[index]
-        details = self._case_lines(case)
-        details += [f"expected:  {show(expected)}", f"got:       {show(got)}"]
-        details += _first_difference(expected, got)
-        diagnosis = self.diagnose(answer, cases, index, got, limit)
-        if diagnosis:
-            details.append(f"diagnosis: {diagnosis}")
-        elif self.hints:
-            details.append(f"Stuck? Run {self.name}.hint(1).")
-        return self._report(Status.FAILED, f"{problem} for case '{case.label}'.", details)
+_FAILED = _Failed()
 
-    def diagnose(self, answer: Callable, cases: list[Case], index: int, got: Any, limit: float) -> str | None:
-        """The diagnosis of the known mistake that best explains the answer, or None.
 
-        A mistake qualifies when it reproduces ``got``, the answer's output on
-        the failing case ``cases[index]``. Two mistakes can agree on one case,
-        so the answer also runs on the later cases, and the qualifying mistake
-        that agrees with it on most cases wins.
-        """
-        answers = [got]
-        for case in cases[index + 1 :]:
-            try:
-                answers.append(run_with_time_limit(lambda case=case: case.call(answer), limit))
-            except Exception:  # a later case that fails differently only lowers the score
-                break
-        best, best_score = None, 0
-        for mistake in self.mistakes:
-            score = 0
-            for case, out in zip(cases[index:], answers):
-                try:
-                    if not _same(case.call(mistake.fn), out):
-                        continue
-                except Exception:  # a variant may not apply to this case, e.g. it needs a 'valid' fit
-                    continue
-                score += 1
-            first = _same_safe(cases[index], mistake.fn, got)
-            if first and score > best_score:
-                best, best_score = mistake.diagnosis, score
-        return best
+def _run_safe(case: Case, fn: Callable[..., Any]) -> Any:
+    try:
+        return case.call(fn)
+    except Exception:  # a variant may not apply to this case, e.g. it needs a 'valid' fit
+        return _FAILED
 
 
 def _first_difference(expected: Any, got: Any) -> list[str]:
@@ -488,25 +900,151 @@ def _first_difference(expected: Any, got: Any) -> list[str]:
     ]
 
 
-def _same_safe(case: Case, fn: Callable, got: Any) -> bool:
+def _same(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` hold the same values, whatever their types (3 == 3.0, list == array).
+
+    Used to match a mistake's output with the learner's, and to tell a right
+    value in the wrong type (a type problem, never a mistake) from a wrong value.
+    """
+    if isinstance(a, _Failed | Opaque) or isinstance(b, _Failed | Opaque):
+        return False
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str) and a.strip().upper() == b.strip().upper()
     try:
-        return _same(case.call(fn), got)
+        x, y = np.asarray(a), np.asarray(b)
     except Exception:
         return False
+    if x.dtype.kind not in "biuf" or y.dtype.kind not in "biuf" or x.shape != y.shape:
+        return a == b if x.dtype == object and y.dtype == object else False
+    return bool(np.allclose(x, y, rtol=1e-5, atol=1e-5, equal_nan=True))
 
 
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        a, b = np.asarray(a), np.asarray(b)
-        if a.dtype.kind not in "biuf" or b.dtype.kind not in "biuf" or a.shape != b.shape:
-            return False
-        return bool(np.allclose(a, b, rtol=1e-5, atol=1e-5, equal_nan=True))
-    if isinstance(a, float | np.floating) or isinstance(b, float | np.floating):
-        try:
-            return _close(float(a), float(b))
-        except (TypeError, ValueError):
-            return False
-    return type(a) is type(b) and a == b
+def value_check(
+    exercise: str,
+    title: str,
+    *,
+    kind: str,
+    reference: Any,
+    oracle: Callable[[], Any],
+    compare: Callable[[Any, Any], str | None],
+    mistakes: Iterable[tuple[str, Any, str]] = (),
+    hints: Sequence[str] = (),
+    minutes: int = 3,
+    answer_name: str | None = None,
+    label: str = "your answer",
+) -> Check:
+    """A check of a value the learner writes (predict, by_hand, design): ``check_title(value)``.
+
+    ``mistakes`` are ``(key, wrong_value, diagnosis)``: a wrong value a
+    learner is likely to write and what it means.
+
+    Examples
+    --------
+    >>> c = value_check("9.1", "answer", kind="predict", reference=4, oracle=lambda: 4,
+    ...                 compare=compare_exact, mistakes=[("plus_one", 5, "one too many.")])
+    >>> print(c.evaluate(5))
+    ❌ Exercise 9.1 (answer): wrong value for case 'your answer'.
+       expected:  4
+       got:       5
+       diagnosis: one too many.
+    >>> c.evaluate(...).status, c.evaluate(4).line
+    (<Status.NOT_ATTEMPTED: '⏳'>, '✅ Exercise 9.1 (answer): correct, same as Keras.')
+    """
+    return Check(
+        exercise,
+        title,
+        cases=[Case(label)],
+        reference=reference,
+        oracle=oracle,
+        compare=compare,
+        mistakes=[Mistake(_constant(value), diagnosis, key) for key, value, diagnosis in mistakes],
+        hints=hints,
+        kind=kind,
+        minutes=minutes,
+        answer_name=answer_name,
+        takes_function=False,
+    )
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: copy.deepcopy(value)
+
+
+class ChoiceCheck(Check):
+    """A multiple-choice check: the answer is a letter; every option's reason is printed as feedback."""
+
+    def __init__(self, exercise: str, title: str, *, options: Mapping[str, Option], **kwargs: Any) -> None:
+        right = [letter for letter, option in options.items() if option.right]
+        if len(right) != 1:
+            raise ValueError(f"`options` must have exactly one right option. Received: right={right!r}.")
+        self.options = dict(options)
+        mistakes = [
+            Mistake(_constant(letter), f"{letter} is not it: {o.reason}", f"option_{letter}")
+            for letter, o in options.items()
+            if not o.right
+        ]
+        super().__init__(
+            exercise,
+            title,
+            cases=[Case("your choice")],
+            reference=right[0],
+            compare=self._compare,
+            mistakes=mistakes,
+            takes_function=False,
+            **kwargs,
+        )
+
+    def _compare(self, expected: str, got: Any) -> str | None:
+        letters = ", ".join(self.options)
+        if not isinstance(got, str) or got.strip().upper() not in self.options:
+            return f"answer with one of the letters {letters} (a string such as {next(iter(self.options))!r})"
+        return None if got.strip().upper() == expected else f"{got.strip().upper()} is not the right option"
+
+    def _passed_details(self) -> tuple[str, ...]:
+        return tuple(
+            f"{'why' if o.right else f'why not {letter}'}: {o.reason}" for letter, o in self.options.items()
+        )
+
+
+def choice_check(
+    exercise: str,
+    title: str,
+    *,
+    options: Mapping[str, Option],
+    oracle: Callable[[], str],
+    hints: Sequence[str] = (),
+    minutes: int = 2,
+    answer_name: str | None = None,
+) -> ChoiceCheck:
+    """A choose-and-explain check: ``options`` maps letters to :class:`Option`; ``oracle`` finds the right letter with Keras.
+
+    A wrong letter fails and prints why that option is wrong; the right one
+    passes and prints the reason of every option.
+
+    Examples
+    --------
+    >>> c = choice_check("9.2", "which", oracle=lambda: "A", options={
+    ...     "A": Option("two", "1 + 1 = 2.", right=True), "B": Option("three", "that is 1 + 2.")})
+    >>> print(c.evaluate("b"))
+    ❌ Exercise 9.2 (which): B is not the right option for case 'your choice'.
+       expected:  'A'
+       got:       'b'
+       diagnosis: B is not it: that is 1 + 2.
+    >>> print(c.evaluate("A"))
+    ✅ Exercise 9.2 (which): correct, same as Keras.
+       why: 1 + 1 = 2.
+       why not B: that is 1 + 2.
+    """
+    return ChoiceCheck(
+        exercise,
+        title,
+        options=options,
+        oracle=oracle,
+        hints=hints,
+        kind="choose",
+        minutes=minutes,
+        answer_name=answer_name,
+    )
 
 
 def parse_results(text: str) -> dict[str, tuple[Status, str]]:
