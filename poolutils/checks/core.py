@@ -247,9 +247,10 @@ def run_with_time_limit(fn: Callable[[], Any], seconds: float) -> Any:
     return box["value"]
 
 
-def _outcome_of(call: Callable[[], Any]) -> Outcome:
+def _outcome_of(call: Callable[[], Any], summarise: Callable[[Any], Any] | None = None) -> Outcome:
     try:
-        return Outcome("returned", call())
+        value = call()
+        return Outcome("returned", value if summarise is None or value is None else summarise(value))
     except BaseException as err:  # SystemExit and KeyboardInterrupt too: the learner's code raised them
         return Outcome("raised", error=type(err).__name__, message=str(err))
 
@@ -260,7 +261,12 @@ def can_fork() -> bool:
 
 
 def collect_outcomes(
-    answer: Callable[..., Any], cases: Sequence[Case], time_limit: float = TIME_LIMIT, *, isolate: bool = True
+    answer: Callable[..., Any],
+    cases: Sequence[Case],
+    time_limit: float = TIME_LIMIT,
+    *,
+    isolate: bool = True,
+    summarise: Callable[[Any], Any] | None = None,
 ) -> list[Outcome]:
     """Run ``answer`` on every case, ``time_limit`` seconds each, and return one :class:`Outcome` per case.
 
@@ -268,7 +274,9 @@ def collect_outcomes(
     that is killed on a timeout, so an endless loop does not keep running
     and slow every later check. What the answer prints is printed here, after
     the child ends. After a timeout, or if the child dies, the remaining cases
-    are ``"not_run"``.
+    are ``"not_run"``. ``summarise``, if given, turns each returned value
+    into plain data (e.g. a Keras model into its output shapes) where the
+    answer ran.
 
     Examples
     --------
@@ -276,12 +284,14 @@ def collect_outcomes(
     [Outcome(status='returned', value=5, error='', message=''), Outcome(status='raised', value=None, error='ZeroDivisionError', message='integer division or modulo by zero')]
     """
     if isolate and can_fork():
-        return _collect_in_child(answer, cases, time_limit)
+        return _collect_in_child(answer, cases, time_limit, summarise)
     outcomes: list[Outcome] = []
     for case in cases:
         try:
             outcomes.append(
-                run_with_time_limit(lambda case=case: _outcome_of(lambda: case.call(answer)), time_limit)
+                run_with_time_limit(
+                    lambda case=case: _outcome_of(lambda: case.call(answer), summarise), time_limit
+                )
             )
         except _TimeLimitError:
             outcomes.append(Outcome("timeout", message=f"{time_limit:g}"))
@@ -314,20 +324,27 @@ def _picklable(value: Any) -> Any:
     return value
 
 
-def _child(answer: Callable[..., Any], cases: Sequence[Case], fd: int) -> None:
+def _child(
+    answer: Callable[..., Any], cases: Sequence[Case], fd: int, summarise: Callable[[Any], Any] | None
+) -> None:
     import io
 
     captured = io.StringIO()
     sys.stdout = sys.stderr = captured
     for index, case in enumerate(cases):
-        outcome = _outcome_of(lambda case=case: case.call(answer))
+        outcome = _outcome_of(lambda case=case: case.call(answer), summarise)
         if outcome.status == "returned":
             outcome = Outcome("returned", _picklable(outcome.value))
         _send(fd, ("outcome", index, outcome))
     _send(fd, ("printed", captured.getvalue()))
 
 
-def _collect_in_child(answer: Callable[..., Any], cases: Sequence[Case], time_limit: float) -> list[Outcome]:
+def _collect_in_child(
+    answer: Callable[..., Any],
+    cases: Sequence[Case],
+    time_limit: float,
+    summarise: Callable[[Any], Any] | None,
+) -> list[Outcome]:
     read_fd, write_fd = os.pipe()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # or the child would print the parent's buffered text again
@@ -335,7 +352,7 @@ def _collect_in_child(answer: Callable[..., Any], cases: Sequence[Case], time_li
     if pid == 0:  # the child: run, report, and leave without the parent's cleanup
         os.close(read_fd)
         try:
-            _child(answer, cases, write_fd)
+            _child(answer, cases, write_fd, summarise)
         finally:
             os._exit(0)
     os.close(write_fd)
@@ -613,6 +630,11 @@ class Check:
     isolate : bool
         Run the answer in a forked child process where possible. Turn it off
         for answers that must call TensorFlow (it is not fork-safe).
+    summarise : callable, optional
+        Turns a returned value into plain data (ints, str, tuples, arrays)
+        where the answer ran, e.g. a Keras model into its output shapes; the
+        oracle and compare then work on that summary. The grader applies it
+        in the learner's kernel.
     """
 
     def __init__(
@@ -633,6 +655,7 @@ class Check:
         takes_function: bool | None = None,
         draw: Callable[[np.random.Generator], Sequence[Case]] | None = None,
         isolate: bool = True,
+        summarise: Callable[[Any], Any] | None = None,
     ) -> None:
         if not re.fullmatch(r"\d+\.\d+", exercise):
             raise ValueError(f"`exercise` must look like '2.3'. Received: exercise={exercise!r}.")
@@ -656,6 +679,7 @@ class Check:
         self.hints = tuple(hints)
         self.time_limit = time_limit
         self.isolate = isolate
+        self.summarise = summarise
         self._cases = cases
         self._fixed: tuple[Case, ...] | None = None
         self._draw = draw
@@ -705,14 +729,18 @@ class Check:
         """Run ``answer`` on the fixed cases (under the time limit) and judge it (prints nothing else)."""
         cases = self.case_list()
         if not self.takes_function:
-            return self.judge(cases, [Outcome("returned", answer)] * len(cases))
+            outcome = Outcome("returned", answer)
+            if answer is not Ellipsis:
+                outcome = _outcome_of(lambda: answer, self.summarise)
+            return self.judge(cases, [outcome] * len(cases))
         if not callable(answer):
             return self._report(
                 Status.FAILED,
                 f"expected a function, got a {_type_name(answer)}; pass the function itself, without calling it.",
             )
         limit = TIME_LIMIT if self.time_limit is None else self.time_limit
-        return self.judge(cases, collect_outcomes(answer, cases, limit, isolate=self.isolate))
+        outcomes = collect_outcomes(answer, cases, limit, isolate=self.isolate, summarise=self.summarise)
+        return self.judge(cases, outcomes)
 
     def judge(self, cases: Sequence[Case], outcomes: Sequence[Outcome]) -> Report:
         """The verdict on ``outcomes`` (one per case), computed in the caller's process."""
