@@ -12,6 +12,12 @@ code runs headless in tests and benchmarks. For the same reason the controls
 are observed directly rather than through ``interactive_output``: its
 ``clear_output`` call writes terminal escape codes to stdout outside a kernel,
 and an output area that is replaced whole needs no clearing.
+
+Outside a live kernel (GitHub, nbviewer, a notebook opened before it is run)
+a widget view cannot be drawn. So the widget's display also carries its
+current figure as ``image/png`` and one line of ``text/plain``
+(:data:`STATIC_TEXT`): JupyterLab draws the live widget, the preferred
+representation, and nothing else; a static renderer falls back to the picture.
 """
 
 from __future__ import annotations
@@ -19,19 +25,26 @@ from __future__ import annotations
 import base64
 import html
 import io
+import reprlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.figure import Figure
 
-from poolutils._validation import MODES
+from poolutils._validation import MODES, PADDINGS, padding_mode, pool_mode
 
 Render = Callable[..., tuple[Figure, dict]]
 
-# Small teaching grids stay sharp at this resolution and render in a few tens of ms.
+# Size on screen: small teaching grids stay readable at 80 dpi and render in tens of ms.
 PNG_DPI = 80
+# Pixels per CSS pixel: 2 keeps figures sharp on HiDPI ("retina") screens; the
+# image metadata halves the displayed size back to PNG_DPI.
+PNG_SCALE = 2
+STATIC_TEXT = "Interactive: run this notebook to use the widget"
+PNG_MIME = "image/png"
 
 
 class PoolWidget(ipywidgets.VBox):
@@ -91,23 +104,73 @@ class PoolWidget(ipywidgets.VBox):
         if not self.png:
             self.output.outputs = ()
             return
-        data = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": "<Figure>"}
-        self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
+        data, metadata = png_bundle(self.png)
+        data["text/plain"] = "<Figure>"
+        self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict]:
+        """The widget view, plus its current figure and :data:`STATIC_TEXT` for static renderers.
+
+        Examples
+        --------
+        >>> def render(k):
+        ...     return plt.subplots(figsize=(1, 1))[0], {}
+        >>> data, metadata = build_widget(render, {"k": int_slider("k", 1, 1, 2)})._repr_mimebundle_()
+        >>> sorted(data), data["text/plain"], metadata["image/png"]
+        (['application/vnd.jupyter.widget-view+json', 'image/png', 'text/plain'], \
+'Interactive: run this notebook to use the widget', {'width': 80, 'height': 80})
+        """
+        data = super()._repr_mimebundle_(**kwargs)
+        data["text/plain"] = STATIC_TEXT
+        if not self.png:
+            return data, {}
+        picture, metadata = png_bundle(self.png)
+        return {**data, **picture}, metadata
 
 
-def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
-    """Render ``fig`` to PNG bytes and close it.
+def figure_png(fig: Figure, dpi: int = PNG_DPI, scale: int = PNG_SCALE) -> bytes:
+    """Render ``fig`` to PNG bytes at ``dpi * scale`` and close it.
+
+    The bytes depend only on the figure: the PNG carries no software-version
+    text, so stored notebooks do not change when matplotlib does.
 
     Examples
     --------
-    >>> fig, _ = plt.subplots()
-    >>> figure_png(fig)[:4], plt.fignum_exists(fig.number)
-    (b'\\x89PNG', False)
+    >>> fig, _ = plt.subplots(figsize=(2, 1))
+    >>> png = figure_png(fig)
+    >>> png[:4], png_size(png), plt.fignum_exists(fig.number)
+    (b'\\x89PNG', (320, 160), False)
     """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format="png", dpi=dpi * scale, metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels, read from the PNG header.
+
+    Examples
+    --------
+    >>> fig, _ = plt.subplots(figsize=(3, 2))
+    >>> png_size(figure_png(fig, dpi=10, scale=1))
+    (30, 20)
+    """
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def png_bundle(png: bytes, scale: int = PNG_SCALE) -> tuple[dict, dict]:
+    """``(data, metadata)`` that display ``png`` at ``1 / scale`` of its pixel size.
+
+    Examples
+    --------
+    >>> fig, _ = plt.subplots(figsize=(2, 1))
+    >>> png_bundle(figure_png(fig))[1]
+    {'image/png': {'width': 160, 'height': 80}}
+    """
+    width, height = png_size(png)
+    data = {PNG_MIME: base64.b64encode(png).decode("ascii")}
+    return data, {PNG_MIME: {"width": width // scale, "height": height // scale}}
 
 
 def build_widget(
@@ -147,16 +210,65 @@ def build_widget(
     return PoolWidget(render, controls, title)
 
 
-def int_slider(description: str, value: int, min: int, max: int, **kwargs: Any) -> ipywidgets.IntSlider:
-    """An IntSlider whose description is never cut short.
+def numeric_array(x: object, name: str, ndim: int) -> np.ndarray:
+    """Return ``x`` as an array of integers or floats with ``ndim`` axes, none of them empty.
+
+    Examples
+    --------
+    >>> numeric_array([[1, 2], [3, 4]], "x2d", 2).shape
+    (2, 2)
+    >>> numeric_array(np.zeros((0, 4)), "x2d", 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: `x2d` must be a 2-D array of integers or floats with no empty axis. Received: x2d with shape (0, 4).
+    """
+    allowed = f"a {ndim}-D array of integers or floats"
+    try:
+        arr = np.asarray(x)
+    except ValueError:  # ragged nested lists
+        raise ValueError(
+            f"`{name}` must be {allowed}; its rows differ in length. Received: {name}={reprlib.repr(x)}."
+        ) from None
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"`{name}` must be {allowed}. Received: {name} with dtype {arr.dtype}. "
+            f"Convert it first, e.g. np.asarray({name}, dtype=float)."
+        )
+    if arr.ndim != ndim or arr.size == 0:
+        raise ValueError(
+            f"`{name}` must be {allowed} with no empty axis. Received: {name} with shape {arr.shape}."
+        )
+    return arr
+
+
+def int_slider(
+    description: str, value: int, min: int, max: int, name: str | None = None, **kwargs: Any
+) -> ipywidgets.IntSlider:
+    """An IntSlider whose description is never cut short and whose start value is checked.
+
+    ipywidgets would silently clamp a start value outside ``min .. max``; the
+    caller's argument ``name`` (default: the description with underscores)
+    is refused with a sentence instead.
 
     Examples
     --------
     >>> int_slider("pool size", 2, 1, 5).description
     'pool size'
+    >>> int_slider("input size", 0, 1, 16)
+    Traceback (most recent call last):
+    ...
+    ValueError: `input_size` must be an integer from 1 to 16. Received: input_size=0.
     """
+    name = name or description.replace(" ", "_")
+    allowed = f"`{name}` must be an integer from {min} to {max}. Received: {name}={value!r}"
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{allowed} of type {type(value).__name__}.")
+    if not min <= value <= max:
+        raise ValueError(f"{allowed}.")
     style = {"description_width": "initial"}
-    return ipywidgets.IntSlider(value=value, min=min, max=max, description=description, style=style, **kwargs)
+    return ipywidgets.IntSlider(
+        value=int(value), min=min, max=max, description=description, style=style, **kwargs
+    )
 
 
 def mode_toggle(value: str = "max") -> ipywidgets.ToggleButtons:
@@ -168,18 +280,21 @@ def mode_toggle(value: str = "max") -> ipywidgets.ToggleButtons:
     ('max', 'avg')
     """
     return ipywidgets.ToggleButtons(
-        options=MODES, value=value, description="mode", style={"description_width": "initial"}
+        options=MODES, value=pool_mode(value), description="mode", style={"description_width": "initial"}
     )
 
 
 def padding_toggle(value: str = "valid") -> ipywidgets.ToggleButtons:
-    """ToggleButtons to choose 'valid' or 'same' padding.
+    """ToggleButtons to choose 'valid' or 'same' padding (any letter case, as in Keras).
 
     Examples
     --------
-    >>> padding_toggle("same").options
-    ('valid', 'same')
+    >>> padding_toggle("SAME").value
+    'same'
     """
     return ipywidgets.ToggleButtons(
-        options=("valid", "same"), value=value, description="padding", style={"description_width": "initial"}
+        options=PADDINGS,
+        value=padding_mode(value),
+        description="padding",
+        style={"description_width": "initial"},
     )

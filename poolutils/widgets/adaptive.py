@@ -12,13 +12,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from poolutils._validation import pool_mode
-from poolutils.pooling import adaptive_avg_pool, adaptive_max_pool
-from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, mode_toggle
+from poolutils._validation import positive_int
+from poolutils.widgets._modes import pooling
+from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, mode_toggle, numeric_array
 from poolutils.windows import adaptive_windows
 
 MAX_SIZE = 16
-POOLS = {"max": adaptive_max_pool, "avg": adaptive_avg_pool}
 
 
 def default_values() -> np.ndarray:
@@ -56,14 +55,18 @@ def render_adaptive(values: np.ndarray, input_size: int, output_size: int, mode:
     ((0, 1, 3), (2, 4, 5), [1.0, 3.0, 4.0])
     >>> plt.close(fig)
     """
-    mode = pool_mode(mode)
-    if not 1 <= input_size <= len(values):
+    pool = pooling(mode)
+    values = numeric_array(values, "values", 1)
+    input_size = positive_int(input_size, "input_size")
+    output_size = positive_int(output_size, "output_size")
+    if input_size > len(values):
         raise ValueError(
-            f"`input_size` must be from 1 to {len(values)}. Received: input_size={input_size!r}."
+            f"`input_size` must be from 1 to {len(values)}, the length of `values`. "
+            f"Received: input_size={input_size!r}."
         )
-    x = np.asarray(values[:input_size])
+    x = values[:input_size]
     axis = adaptive_windows((input_size,), output_size).axes[0]
-    pooled = POOLS[mode](x[None, :, None], output_size)[0, :, 0]
+    pooled = pool.adaptive(x[None, :, None], output_size)[0, :, 0]
 
     fig, (top, bottom) = plt.subplots(
         2, 1, figsize=(7, 2.2 + 0.3 * output_size), sharex=True, height_ratios=(2, 1 + 0.3 * output_size)
@@ -123,7 +126,8 @@ def adaptive_pooling_explorer(
     >>> w.state["starts"], w.state["stops"]
     ((0, 2, 5), (3, 6, 8))
     """
-    values = default_values() if values is None else np.asarray(values)
+    values = default_values() if values is None else numeric_array(values, "values", 1)
+    # Start values are checked like the sliders' range, never clamped into it.
     controls = {
         "input_size": int_slider("input size", input_size, 1, len(values), continuous_update=False),
         "output_size": int_slider("output size", output_size, 1, MAX_SIZE, continuous_update=False),

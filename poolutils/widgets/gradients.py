@@ -20,14 +20,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from poolutils._validation import pool_mode
-from poolutils.gradients import avg_pool_backward, max_pool_backward
-from poolutils.plotting import format_value, plot_grid
-from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, mode_toggle, padding_toggle
-from poolutils.windows import pool_windows
+from poolutils.plotting import CELL, GAP, MARGINS, format_value, plot_grid
+from poolutils.widgets._grid import feature_map, output_cell, window_controls
+from poolutils.widgets._modes import pooling
+from poolutils.widgets._ui import PoolWidget, build_widget, mode_toggle, numeric_array
+from poolutils.windows import Window, pool_windows
 
 # Seed of the default maps: small integers, so ties in max pooling are common.
 DEFAULT_SEED = 6
+# The tie rules the widget offers: 'all' only matters for 3-D pooling.
+WIDGET_TIES = ("first", "split")
 
 
 def default_maps() -> tuple[np.ndarray, np.ndarray]:
@@ -61,7 +63,7 @@ def upstream(shape: tuple[int, int]) -> np.ndarray:
 
 def route_cell(
     x2d: np.ndarray,
-    dy2d: np.ndarray,
+    dy2d: np.ndarray | None,
     pool_size: int,
     stride: int,
     padding: str,
@@ -75,8 +77,9 @@ def route_cell(
     ----------
     x2d : array_like, shape (H, W)
         The forward pass's input.
-    dy2d : array_like
-        Upstream gradient, shaped like the pooled output.
+    dy2d : array_like or None
+        Upstream gradient, shaped like the pooled output; None takes
+        :func:`upstream` of that shape.
     pool_size, stride : int
     padding : {'valid', 'same'}
     position : int
@@ -91,7 +94,9 @@ def route_cell(
         ``position`` (row, col); ``receivers`` (input cells that get part of
         this cell's gradient); ``contribution`` (H, W), this cell's part of
         ``dx``; ``grad``, the whole ``dx``; ``senders`` (H, W), how many
-        windows send gradient to each input cell; ``readout`` (HTML).
+        windows send gradient to each input cell; ``readout`` (HTML); and
+        the geometry used: ``dy`` (the upstream gradient), ``windows``
+        (:class:`poolutils.windows.Windows`) and ``window``.
 
     Examples
     --------
@@ -103,23 +108,25 @@ def route_cell(
     >>> print(info["readout"].split("<br>")[0])
     dy[0, 1] = 20 goes to x[0, 3] = 9, the maximum of its window.
     """
-    mode = pool_mode(mode)
-    x2d = np.asarray(x2d, dtype=np.float32)
-    dy2d = np.asarray(dy2d, dtype=np.float32)
-    if x2d.ndim != 2:
-        raise ValueError(f"`x2d` must be one 2-D map (H, W). Received shape {x2d.shape}.")
-    geometry = pool_windows(x2d.shape, pool_size, stride, padding)
-    out_shape = geometry.output_shape
-    index = min(int(position), int(np.prod(out_shape)) - 1)
-    row, col = (int(i) for i in np.unravel_index(index, out_shape))
+    pool = pooling(mode)
+    if ties not in WIDGET_TIES:
+        raise ValueError(f"`ties` must be one of {WIDGET_TIES}. Received: ties={ties!r}.")
+    x2d = feature_map(x2d).astype(np.float32)
+    windows = pool_windows(x2d.shape, pool_size, stride, padding)
+    out_shape = windows.output_shape
+    if dy2d is None:
+        dy2d = upstream(out_shape)
+    dy2d = numeric_array(dy2d, "dy2d", 2).astype(np.float32)
+    if dy2d.shape != out_shape:
+        raise ValueError(
+            f"`dy2d` must have the pooled output's shape {out_shape}. Received: dy2d with shape {dy2d.shape}."
+        )
+    row, col = output_cell(position, out_shape)
+    index = row * out_shape[1] + col
+    layer = dict(pool_size=pool_size, strides=stride, padding=padding)
 
     def backward(dy: np.ndarray) -> np.ndarray:
-        kwargs = dict(pool_size=pool_size, strides=stride, padding=padding)
-        if mode == "max":
-            return max_pool_backward(dy[None, :, :, None], x2d[None, :, :, None], ties=ties, **kwargs)[
-                0, :, :, 0
-            ]
-        return avg_pool_backward(dy[None, :, :, None], (1, *x2d.shape, 1), **kwargs)[0, :, :, 0]
+        return pool.backward(dy[None, :, :, None], x2d[None, :, :, None], ties, **layer)[0, :, :, 0]
 
     grad = backward(dy2d)
     # One backward pass per output cell with a one-hot upstream gradient: tiny maps, exact routing.
@@ -127,18 +134,22 @@ def route_cell(
     sends = np.stack([backward(u) != 0 for u in unit])
     contribution = backward(unit[index] * dy2d[row, col])
     receivers = [tuple(int(i) for i in c) for c in np.argwhere(sends[index])]
+    window = windows.window((row, col))
     info = {
         "position": (row, col),
         "receivers": receivers,
         "contribution": contribution,
         "grad": grad,
         "senders": sends.sum(axis=0),
+        "dy": dy2d,
+        "windows": windows,
+        "window": window,
     }
-    info["readout"] = _readout(info, x2d, dy2d[row, col], geometry.window((row, col)), mode)
+    info["readout"] = _readout(info, x2d, dy2d[row, col], window, mode)
     return info
 
 
-def _readout(info: dict, x2d: np.ndarray, dy: float, window, mode: str) -> str:
+def _readout(info: dict, x2d: np.ndarray, dy: float, window: Window, mode: str) -> str:
     row, col = info["position"]
     head = f"dy[{row}, {col}] = {format_value(dy)}"
     receivers = info["receivers"]
@@ -166,7 +177,7 @@ def _readout(info: dict, x2d: np.ndarray, dy: float, window, mode: str) -> str:
 
 def render_routing(
     x2d: np.ndarray,
-    dy2d: np.ndarray,
+    dy2d: np.ndarray | None,
     pool_size: int,
     stride: int,
     padding: str,
@@ -174,7 +185,7 @@ def render_routing(
     mode: str = "max",
     ties: str = "first",
 ) -> tuple[Figure, dict]:
-    """The widget's figure and info for one setting of its controls.
+    """The widget's figure and info for one setting of its controls (arguments as in :func:`route_cell`).
 
     Examples
     --------
@@ -185,26 +196,36 @@ def render_routing(
     >>> plt.close(fig)
     """
     info = route_cell(x2d, dy2d, pool_size, stride, padding, position, mode, ties)
-    x2d = np.asarray(x2d)
-    geometry = pool_windows(x2d.shape, pool_size, stride, padding)
-    (top, bottom), (left, right) = (a.padding for a in geometry.axes)
+    windows, window = info["windows"], info["window"]
+    (top, bottom), (left, right) = (a.padding for a in windows.axes)
     pad = (top, bottom, left, right)
-    window = geometry.window(info["position"])
-    h, w = x2d.shape
-    widths = (w + left + right, geometry.output_shape[1], w + left + right, w + left + right)
+    h, w = windows.input_shape
+    widths = (w + left + right, windows.output_shape[1], w + left + right, w + left + right)
+    grids_width = CELL * sum(widths) + 3 * GAP
     fig, axes = plt.subplots(
         1,
         4,
-        figsize=(0.42 * sum(widths) + 2, 0.42 * (h + top + bottom) + 1.2),
+        figsize=(
+            grids_width + MARGINS["left"] + MARGINS["right"],
+            CELL * (h + top + bottom) + MARGINS["bottom"] + MARGINS["top"],
+        ),
         gridspec_kw={"width_ratios": widths},
     )
-    plot_grid(axes[0], x2d, window, pad, "input x")
-    plot_grid(axes[1], dy2d, np.array([info["position"]]), title="upstream dy")
+    # Fixed margins in inches instead of tight_layout, which costs a second full draw per update.
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(
+        left=MARGINS["left"] / width,
+        right=1 - MARGINS["right"] / width,
+        bottom=MARGINS["bottom"] / height,
+        top=1 - MARGINS["top"] / height,
+        wspace=GAP / (CELL * sum(widths) / len(widths)),
+    )
+    plot_grid(axes[0], np.asarray(x2d), window, pad, "input x")
+    plot_grid(axes[1], info["dy"], np.array([info["position"]]), title="upstream dy")
     # One colour scale for both gradients, so a cell's share and the total compare at a glance.
     lo, hi = min(0.0, float(info["grad"].min())), float(info["grad"].max())
     plot_grid(axes[2], info["contribution"], window, pad, "this cell's share of dx", lo, hi)
     plot_grid(axes[3], info["grad"], window, pad, "dx: all windows added", lo, hi)
-    fig.tight_layout()
     return fig, info
 
 
@@ -234,41 +255,15 @@ def gradient_router(x2d: np.ndarray | None = None, mode: str = "max") -> PoolWid
     >>> w.controls["position"].max, int(w.state["senders"].max()) > 1
     (24, True)
     """
-    mode = pool_mode(mode)
-    x2d = default_maps()[0] if x2d is None else np.asarray(x2d)
-    if x2d.ndim != 2:
-        raise ValueError(f"`x2d` must be one 2-D map (H, W). Received shape {x2d.shape}.")
-    style = {"description_width": "initial"}
-    biggest = min(4, *x2d.shape)
-    controls = {
-        "mode": mode_toggle(mode),
-        "ties": ipywidgets.ToggleButtons(
-            options=("first", "split"), value="first", description="ties", style=style
-        ),
-        "pool_size": int_slider("pool size", min(2, biggest), 1, biggest),
-        "stride": int_slider("stride", 2, 1, 4),
-        "padding": padding_toggle(),
-        "position": int_slider("position", 0, 0, 0),
-    }
-
-    def output_shape() -> tuple[int, ...]:
-        return pool_windows(
-            x2d.shape, controls["pool_size"].value, controls["stride"].value, controls["padding"].value
-        ).output_shape
-
-    def fit_position(change: object = None) -> None:
-        shape = output_shape()
-        controls["position"].max = shape[0] * shape[1] - 1  # clamps the value too
-
-    # Registered before build_widget's observers, so the slider is resized before each render.
-    for name in ("pool_size", "stride", "padding"):
-        controls[name].observe(fit_position, "value")
-    fit_position()
+    x2d = default_maps()[0] if x2d is None else feature_map(x2d)
+    ties = ipywidgets.ToggleButtons(
+        options=WIDGET_TIES, value="first", description="ties", style={"description_width": "initial"}
+    )
+    controls = {"mode": mode_toggle(mode), "ties": ties, **window_controls(x2d.shape)}
 
     def render(
         mode: str, ties: str, pool_size: int, stride: int, padding: str, position: int
     ) -> tuple[Figure, dict]:
-        dy = upstream(output_shape())
-        return render_routing(x2d, dy, pool_size, stride, padding, position, mode, ties)
+        return render_routing(x2d, None, pool_size, stride, padding, position, mode, ties)
 
     return build_widget(render, controls, "Where does the gradient go?")

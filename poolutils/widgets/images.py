@@ -12,9 +12,11 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from poolutils.images import pool_image, sample_image
-from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, mode_toggle
+from poolutils.widgets._modes import pooling
+from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, mode_toggle, numeric_array
 
-NAMES = {"max": "max pooling", "avg": "average pooling"}
+# The sliders' end: past 8 the default photo shrinks to a few pixels.
+MAX_WINDOW = 8
 
 
 def render_image_pooling(image: np.ndarray, mode: str, pool_size: int, stride: int) -> tuple[Figure, dict]:
@@ -41,19 +43,21 @@ def render_image_pooling(image: np.ndarray, mode: str, pool_size: int, stride: i
     ((3, 3), [1.0, 0.0, 0.0], 4.0)
     >>> plt.close(fig)
     """
+    name = pooling(mode).name
+    image = numeric_array(image, "image", 2)
     pooled = pool_image(image, mode, pool_size, stride)
     reduction = image.size / pooled.size
     fig, axes = plt.subplots(1, 2, figsize=(8, 4.2))
     # One colour scale for both panels, so brightness can be compared between them.
     lo, hi = float(image.min()), float(image.max())
-    for ax, img, label in zip(axes, (image, pooled), ("input", NAMES[mode])):
+    for ax, img, label in zip(axes, (image, pooled), ("input", name)):
         ax.imshow(img, cmap="gray", vmin=lo, vmax=hi, interpolation="nearest")
         ax.set_title(f"{label}: {img.shape[0]} x {img.shape[1]}")
         ax.set_axis_off()
     # Fixed margins: tight_layout would cost a second full draw on every update.
     fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.02, wspace=0.06)
     readout = (
-        f"<b>{NAMES[mode]}</b>, {pool_size}x{pool_size} windows, stride {stride}: "
+        f"<b>{name}</b>, {pool_size}x{pool_size} windows, stride {stride}: "
         f"input <b>{image.shape[0]} x {image.shape[1]}</b> &rarr; output "
         f"<b>{pooled.shape[0]} x {pooled.shape[1]}</b> ({reduction:.1f} input values per output value)"
     )
@@ -94,11 +98,11 @@ def image_pooling_explorer(
     >>> w.state["output_shape"]
     (7, 7)
     """
-    image = sample_image(4) if image is None else np.asarray(image)
+    image = sample_image(4) if image is None else numeric_array(image, "image", 2)
     controls = {
         "mode": mode_toggle(mode),
-        "pool_size": int_slider("pool size", pool_size, 1, 8, continuous_update=False),
-        "stride": int_slider("stride", stride, 1, 8, continuous_update=False),
+        "pool_size": int_slider("pool size", pool_size, 1, MAX_WINDOW, continuous_update=False),
+        "stride": int_slider("stride", stride, 1, MAX_WINDOW, continuous_update=False),
     }
 
     def render(mode: str, pool_size: int, stride: int) -> tuple[Figure, dict]:

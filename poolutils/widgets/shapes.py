@@ -186,9 +186,9 @@ def stack_calculator(
     """
     controls = {
         "input_size": int_slider("input size", input_size, 4, 64),
-        "kernel_size": int_slider("conv kernel", kernel_size, 1, 7),
+        "kernel_size": int_slider("conv kernel", kernel_size, 1, 7, name="kernel_size"),
         "pool_size": int_slider("pool size", pool_size, 1, 4),
-        "stride": int_slider("pool stride", stride, 1, 4),
+        "stride": int_slider("pool stride", stride, 1, 4, name="stride"),
         "padding": padding_toggle(padding),
     }
     return build_widget(_render_stack, controls, "Shapes through conv -> pool -> conv -> pool")

@@ -13,9 +13,10 @@ import html
 import numpy as np
 from matplotlib.figure import Figure
 
-from poolutils._validation import pool_mode
-from poolutils.plotting import POOLS, format_value, plot_window_step
-from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, padding_toggle
+from poolutils.plotting import format_value, plot_window_step
+from poolutils.widgets._grid import feature_map, output_cell, window_controls
+from poolutils.widgets._modes import pooling
+from poolutils.widgets._ui import PoolWidget, build_widget
 from poolutils.windows import pool_windows
 
 # Seed of the default input: a 6x6 map whose negative values show that
@@ -55,7 +56,8 @@ def explain_cell(
         ``position`` (row, col), ``window_cells`` (real input cells read),
         ``padding_cells`` (how many window cells are padding),
         ``window_values``, ``value`` (the output cell), ``output`` (the whole
-        pooled map) and ``readout`` (HTML).
+        pooled map), ``readout`` (HTML), and the geometry they came from:
+        ``windows`` (:class:`poolutils.windows.Windows`) and ``window``.
 
     Examples
     --------
@@ -65,15 +67,15 @@ def explain_cell(
     >>> print(explain_cell(fmap, 3, 2, "same", 3, "avg")["readout"])
     output[1, 1] = (8 + 6 + 7 + 2) / 4 = 5.75 <small>(5 padding cells are not counted)</small>
     """
-    mode = pool_mode(mode)
-    x2d = np.asarray(x2d)
+    pool = pooling(mode)
+    x2d = feature_map(x2d)
     windows = pool_windows(x2d.shape, pool_size, stride, padding)
-    out = POOLS[mode](x2d[None, :, :, None], pool_size, stride, padding)[0, :, :, 0]
-    index = min(int(position), out.size - 1)
-    row, col = (int(i) for i in np.unravel_index(index, out.shape))
+    out = pool.pool(x2d[None, :, :, None], pool_size, stride, padding)[0, :, :, 0]
+    row, col = output_cell(position, out.shape)
     window = windows.window((row, col))
     cells = window.real_cells
-    values = [format_value(v) for v in x2d[cells[:, 0], cells[:, 1]]]
+    window_values = x2d[cells[:, 0], cells[:, 1]]
+    values = [format_value(v) for v in window_values]
     value = format_value(out[row, col])
     if mode == "max":
         expression = f"max({', '.join(values)})"
@@ -88,10 +90,12 @@ def explain_cell(
         "position": (row, col),
         "window_cells": [tuple(int(i) for i in c) for c in cells],
         "padding_cells": skipped,
-        "window_values": x2d[cells[:, 0], cells[:, 1]].tolist(),
+        "window_values": window_values.tolist(),
         "value": out[row, col].item(),
         "output": out,
         "readout": readout,
+        "windows": windows,
+        "window": window,
     }
 
 
@@ -108,10 +112,9 @@ def render_step(
     ((0, 0), 2)
     >>> plt.close(fig)
     """
-    x2d = np.asarray(x2d)
     info = explain_cell(x2d, pool_size, stride, padding, position, mode)
-    windows = pool_windows(x2d.shape, pool_size, stride, padding)
-    fig = plot_window_step(x2d, info["output"], windows, info["position"], ("input", f"{mode} pool output"))
+    titles = ("input", f"{mode} pool output")
+    fig = plot_window_step(x2d, info["output"], info["windows"], info["position"], titles)
     return fig, info
 
 
@@ -138,30 +141,10 @@ def pooling_stepper(x2d: np.ndarray | None = None, mode: str = "max") -> PoolWid
     >>> w.controls["position"].max, w.state["padding_cells"]
     (3, 0)
     """
-    mode = pool_mode(mode)
-    x2d = default_map() if x2d is None else np.asarray(x2d)
-    if x2d.ndim != 2:
-        raise ValueError(f"`x2d` must be one 2-D map (H, W). Received shape {x2d.shape}.")
-    biggest = min(4, *x2d.shape)
-    controls = {
-        "pool_size": int_slider("pool size", min(2, biggest), 1, biggest),
-        "stride": int_slider("stride", 2, 1, 4),
-        "padding": padding_toggle(),
-        "position": int_slider("position", 0, 0, 0),
-    }
-
-    def fit_position(change: object = None) -> None:
-        shape = pool_windows(
-            x2d.shape, controls["pool_size"].value, controls["stride"].value, controls["padding"].value
-        ).output_shape
-        controls["position"].max = shape[0] * shape[1] - 1  # clamps the value too
-
-    # Registered before build_widget's observers, so the slider is resized before each render.
-    for name in ("pool_size", "stride", "padding"):
-        controls[name].observe(fit_position, "value")
-    fit_position()
+    pooling(mode)
+    x2d = default_map() if x2d is None else feature_map(x2d)
 
     def render(pool_size: int, stride: int, padding: str, position: int) -> tuple[Figure, dict]:
         return render_step(x2d, pool_size, stride, padding, position, mode)
 
-    return build_widget(render, controls, f"Step through {mode} pooling")
+    return build_widget(render, window_controls(x2d.shape), f"Step through {mode} pooling")
