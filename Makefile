@@ -1,10 +1,15 @@
 # Two commands do everything on a fresh machine: `make lab` and `make test`.
-# Both create .venv on first use and reinstall when the requirements change.
+# Both create .venv on first use and reinstall when the requirements change. `make help` lists the rest.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+# JupyterLab's overrides and the kernel's HiDPI figure format, installed into .venv as
+# Binder's postBuild installs them (tools/install_jupyter_settings.py says where).
+SETTINGS := $(VENV)/.jupyter-settings
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 # TensorFlow is silent and deterministic with these, in every process and kernel we start.
 export TF_CPP_MIN_LOG_LEVEL := 3
@@ -14,37 +19,50 @@ LANDING := notebooks/00_start_here.ipynb
 # Jupyter refuses to start as root (containers, CI machines) unless told to.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup browser-deps lab test test-fast notebooks exercises grade bench lint clean
+.DEFAULT_GOAL := help
+.PHONY: help setup setup-test browser-deps lab test test-fast notebooks exercises grade submissions-folder bench \
+	lint clean
 
-setup: $(STAMP)
+## help: this list
+help:
+	@awk '/^## / { sub(/^## /, ""); i = index($$0, ": "); \
+		printf "  make %-13s %s\n", substr($$0, 1, i - 1), substr($$0, i + 2) }' $(MAKEFILE_LIST)
+
+## setup: .venv with the learner's runtime (requirements.txt), poolutils and the Jupyter settings
+setup: $(STAMP) $(SETTINGS)
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+	$(PIP) -r requirements.txt -e .
 	@touch $@
 
-# JupyterLab reads overrides.json from its app-settings directory; the browser tests check it took effect.
-LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+## setup-test: setup, plus the test and lint tools (requirements-test.txt)
+setup-test: setup $(TEST_STAMP)
 
-$(LAB_OVERRIDES): jupyter/overrides.json | $(STAMP)
-	install -D -m 644 $< $@
+$(TEST_STAMP): requirements-test.txt $(STAMP)
+	$(PIP) -r requirements.txt -r requirements-test.txt
+	@touch $@
 
-## browser-deps: Debian's chromium for tests/browser (apt-get, as root)
+$(SETTINGS): $(wildcard jupyter/*.json) tools/install_jupyter_settings.py | $(STAMP)
+	$(BIN)/python tools/install_jupyter_settings.py
+	@touch $@
+
+## browser-deps: Debian's chromium for tests/browser (apt-get, as root; one line of output)
 browser-deps:
 	@sh tools/install_chromium.sh
 
 ## lab: JupyterLab on the landing notebook, bound to 127.0.0.1 with a random token
-lab: setup $(LAB_OVERRIDES)
+lab: setup
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) \
 		--LabApp.default_url=/lab/tree/$(LANDING) $(ALLOW_ROOT)
 
-## test: the whole suite, serially: unit tests, doctests, strict nbval on every notebook
-test: setup browser-deps $(LAB_OVERRIDES)
+## test: the whole suite, serially: unit tests, doctests, strict nbval, the browser and Binder replays
+test: setup-test browser-deps
 	$(BIN)/python -m pytest
 
-## test-fast: everything but the real-browser suite
-test-fast: setup
-	$(BIN)/python -m pytest -m "not browser"
+## test-fast: everything but the real-browser suite and the Binder replay
+test-fast: setup-test
+	$(BIN)/python -m pytest -m "not browser and not binder"
 
 ## notebooks: re-run every notebook and store normalised outputs (then regenerate the exercises)
 notebooks: setup
@@ -55,19 +73,28 @@ notebooks: setup
 exercises: setup
 	$(BIN)/python tools/make_exercises.py
 
-## grade: grade learners' notebooks, e.g. make grade SUBMISSIONS=submissions
-SUBMISSIONS ?= exercises
-grade: setup
+## grade: grade learners' notebooks in submissions/<learner>/*.ipynb (or SUBMISSIONS=folder)
+SUBMISSIONS ?= submissions
+grade: submissions-folder setup
 	$(BIN)/python -m poolutils.grade $(SUBMISSIONS)
+
+# Checked before anything is installed.
+submissions-folder:
+	@test -d "$(SUBMISSIONS)" || { \
+		echo "make grade: there is no folder '$(SUBMISSIONS)'. Put each learner's notebooks in" \
+			"$(SUBMISSIONS)/<learner>/, or name another folder: make grade SUBMISSIONS=path/to/folder"; \
+		exit 1; }
 
 ## bench: speed of poolutils against TensorFlow (prints a table of ratios)
 bench: setup
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	$(PIP) -r requirements-bench.txt
 	$(BIN)/python benchmarks/bench_pooling.py
 
-lint: setup
+## lint: ruff check and ruff format --check
+lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check poolutils tests tools benchmarks
 
+## clean: remove .venv, build/ and pytest's cache
 clean:
 	rm -rf $(VENV) build .pytest_cache
