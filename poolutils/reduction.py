@@ -42,6 +42,8 @@ from poolutils.windows import AxisIndex, AxisWindows, Windows
 _PARALLEL_MIN_OUTPUT = 1 << 16
 # Intermediates larger than this are allocated afresh rather than kept per thread.
 _SCRATCH_MAX_BYTES = 64 << 20
+# Elements in the block of lowest values a float max is raised to (64 KiB of float32).
+_FLOOR_SIZE = 1 << 14
 _local = threading.local()
 
 
@@ -171,12 +173,35 @@ def as_float(x: np.ndarray) -> np.ndarray:
     return x if x.dtype.kind == "f" else x.astype(np.float32)
 
 
+@cache
+def _floor(dtype: np.dtype) -> np.ndarray:
+    """A read-only block of the lowest finite value of ``dtype``, the floor of a windowed max."""
+    floor = np.full(_FLOOR_SIZE, np.finfo(dtype).min, dtype)
+    floor.flags.writeable = False
+    return floor
+
+
+def _raise_to_floor(out: np.ndarray) -> None:
+    """``np.fmax(out, lowest, out=out)``, in place, without a scalar operand.
+
+    NumPy's ``fmax`` against a scalar runs about 4x slower than against an
+    array (no SIMD loop for a broadcast operand), and this pass would cost as
+    much as a whole axis' reduction. So ``out`` is seen as rows of a cached
+    block of lowest values, and both operands stream contiguously.
+    """
+    flat = out.reshape(-1)  # a view: out is a fresh array or one batch item of it, C-contiguous
+    floor = _floor(out.dtype)
+    whole = flat.size - flat.size % floor.size
+    rows = flat[:whole].reshape(-1, floor.size)
+    np.fmax(rows, floor, out=rows)
+    np.fmax(flat[whole:], floor[: flat.size - whole], out=flat[whole:])
+
+
 def windowed_max(x: np.ndarray, axes: tuple[int, ...], geometry: Windows) -> np.ndarray:
     """Max of every window of ``geometry`` over ``axes`` of ``x``, never reading padding; dtype kept."""
     lowest = np.finfo(x.dtype).min if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     # TF starts each window at the lowest finite value: all-NaN or all -inf windows give it.
-    clamp = (lambda out: np.fmax(out, lowest, out=out)) if x.dtype.kind == "f" else None
-    return _pool(x, axes, geometry, np.fmax, lowest, clamp)
+    return _pool(x, axes, geometry, np.fmax, lowest, _raise_to_floor if x.dtype.kind == "f" else None)
 
 
 def windowed_mean(
