@@ -7,8 +7,10 @@ nothing else; end a notebook cell that draws one with ``plt.show()``.
 
 Artists carry a ``gid`` so tests can find them: ``"value"`` (a number written
 in a cell), ``"padding"`` (a padding cell), ``"highlight"`` (the window or the
-output cell being explained), ``"dropped"`` (a cell no 'valid' window reads)
-and ``"window"`` (one window drawn along an axis).
+output cell being explained), ``"winner"`` (the cell a max pool keeps),
+``"block"`` (a boundary between blocks of cells), ``"dropped"`` (a cell no
+'valid' window reads), ``"window"`` (one window drawn along an axis) and
+``"divisor"`` (what an average divides that window's sum by).
 """
 
 from __future__ import annotations
@@ -19,17 +21,20 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Circle, Patch, Rectangle
 
 from poolutils._validation import pool_mode
 from poolutils.pooling import avg_pool, max_pool
-from poolutils.windows import Window, Windows, pool_windows
+from poolutils.windows import AxisWindows, Window, Windows, pool_windows
 
 HIGHLIGHT = "tab:orange"
+# A second window drawn in the same picture, dashed so that shared edges show both.
+SECOND = "tab:purple"
 PADDING_FACE = "0.85"
 CMAP = "Blues"
 
 POOLS = {"max": max_pool, "avg": avg_pool}
+SECOND_STYLE = {"edgecolor": SECOND, "linestyle": "--", "gid": "highlight"}
 
 # Figure layout in inches. Fixed margins instead of tight_layout: it costs a
 # full extra draw per figure, which would make widgets lag.
@@ -79,6 +84,9 @@ def plot_grid(
     title: str | None = None,
     vmin: float | None = None,
     vmax: float | None = None,
+    second: Window | np.ndarray | None = None,
+    marks: np.ndarray | None = None,
+    blocks: tuple[int, int] | None = None,
 ) -> Axes:
     """Draw a 2-D array as a heatmap with its values written in the cells.
 
@@ -96,6 +104,14 @@ def plot_grid(
     title : str, optional
     vmin, vmax : float, optional
         Colour scale; share it between grids that should be compared.
+    second : Window or array of shape (k, 2), optional
+        A second window, outlined dashed in another colour and slightly inset,
+        so that an edge it shares with ``highlight`` shows both outlines.
+    marks : array of shape (k, 2), optional
+        Cells to ring, e.g. the cell a max pool keeps.
+    blocks : (int, int), optional
+        Draw thick lines between blocks of this many rows and columns, e.g.
+        ``(2, 2)`` for the windows of a 2x2 pool with stride 2.
 
     Returns
     -------
@@ -111,6 +127,14 @@ def plot_grid(
     ['0', '1', '2', '3']
     >>> sum(p.get_gid() == "padding" for p in ax.patches)
     7
+    >>> plt.close(fig)
+
+    Two 2x2 blocks of a 2x4 map, with the largest cell of each ringed:
+
+    >>> fig, ax = plt.subplots()
+    >>> _ = plot_grid(ax, np.array([[1, 3, 2, 9], [5, 6, 1, 7]]), marks=np.array([[1, 1], [0, 3]]), blocks=(2, 2))
+    >>> sum(p.get_gid() == "winner" for p in ax.patches), len([c for c in ax.collections if c.get_gid() == "block"])
+    (2, 2)
     >>> plt.close(fig)
     """
     values = np.asarray(values)
@@ -152,11 +176,34 @@ def plot_grid(
     # Cell borders: white lines between cells read better than a coloured grid.
     ax.hlines(np.arange(height + 1) - 0.5, -0.5, width - 0.5, color="white", lw=1)
     ax.vlines(np.arange(width + 1) - 0.5, -0.5, height - 0.5, color="white", lw=1)
-    if highlight is not None:
-        cells = highlight.cells if isinstance(highlight, Window) else np.asarray(highlight)
+    if blocks is not None:
+        block_h, block_w = blocks
+        rows = np.arange(block_h, height, block_h) - 0.5
+        cols = np.arange(block_w, width, block_w) - 0.5
+        ax.hlines(rows, -0.5, width - 0.5, color="0.15", lw=2.5, gid="block", zorder=4)
+        ax.vlines(cols, -0.5, height - 0.5, color="0.15", lw=2.5, gid="block", zorder=4)
+    for cells, style in ((highlight, {"edgecolor": HIGHLIGHT, "gid": "highlight"}), (second, SECOND_STYLE)):
+        if cells is None:
+            continue
+        cells = cells.cells if isinstance(cells, Window) else np.asarray(cells)
         corner, w, h = _cell_box(cells[:, 0].tolist(), cells[:, 1].tolist())
+        inset = 0.1 if style is SECOND_STYLE else 0.0
         ax.add_patch(
-            Rectangle(corner, w, h, fill=False, edgecolor=HIGHLIGHT, lw=3, gid="highlight", zorder=5)
+            Rectangle(
+                (corner[0] + inset, corner[1] + inset),
+                w - 2 * inset,
+                h - 2 * inset,
+                fill=False,
+                lw=3,
+                zorder=5,
+                **style,
+            )
+        )
+    for r, c in np.asarray(marks if marks is not None else np.empty((0, 2)), dtype=int):
+        ax.add_patch(
+            Circle(
+                (float(c), float(r)), 0.36, fill=False, edgecolor="tab:red", lw=2.5, gid="winner", zorder=6
+            )
         )
     ax.set_xlim(-left - 0.5, width + right - 0.5)
     ax.set_ylim(height + bottom - 0.5, -top - 0.5)
@@ -176,6 +223,8 @@ def plot_window_step(
     windows: Windows,
     position: tuple[int, int] | None = None,
     titles: tuple[str, str] = ("input", "output"),
+    second_position: tuple[int, int] | None = None,
+    mark_winner: bool = False,
 ) -> Figure:
     """Input and output side by side; one window and the output cell it fills outlined.
 
@@ -191,6 +240,12 @@ def plot_window_step(
     position : (row, col), optional
         The output cell to explain; nothing is outlined when None.
     titles : (str, str)
+    second_position : (row, col), optional
+        A second output cell, outlined dashed with its window, e.g. to show
+        two windows that share cells.
+    mark_winner : bool
+        Ring the largest real cell(s) of each outlined window: what max
+        pooling keeps.
 
     Returns
     -------
@@ -222,11 +277,20 @@ def plot_window_step(
         gridspec_kw={"width_ratios": widths},
     )
     _fixed_margins(fig, wspace=GAP / (CELL * sum(widths) / 2))
-    window = None if position is None else windows.window(position)
-    plot_grid(ax_in, x2d, window, (top, bottom, left, right), titles[0], lo, hi)
-    cell = None if position is None else np.array([position])
-    plot_grid(ax_out, out2d, cell, title=titles[1], vmin=lo, vmax=hi)
+    outlined = [windows.window(p) if p is not None else None for p in (position, second_position)]
+    winners = [_largest_cells(x2d, w) for w in outlined if w is not None] if mark_winner else []
+    marks = np.concatenate(winners) if winners else None
+    plot_grid(ax_in, x2d, outlined[0], (top, bottom, left, right), titles[0], lo, hi, outlined[1], marks)
+    cells = [None if p is None else np.array([p]) for p in (position, second_position)]
+    plot_grid(ax_out, out2d, cells[0], title=titles[1], vmin=lo, vmax=hi, second=cells[1])
     return fig
+
+
+def _largest_cells(x2d: np.ndarray, window: Window) -> np.ndarray:
+    """The real cells of ``window`` holding its maximum (all of them when several tie)."""
+    real = window.real_cells
+    values = x2d[real[:, 0], real[:, 1]]
+    return real[values == values.max()]
 
 
 def plot_pooling_step(
@@ -236,6 +300,7 @@ def plot_pooling_step(
     padding: str = "valid",
     position: tuple[int, int] | None = None,
     mode: str = "max",
+    second_position: tuple[int, int] | None = None,
 ) -> Figure:
     """Pool a 2-D map and draw input -> output, with one window outlined.
 
@@ -247,8 +312,11 @@ def plot_pooling_step(
     padding : {'valid', 'same'}
         'same' padding cells are drawn hatched around the input.
     position : (row, col), optional
-        The output cell to explain.
+        The output cell to explain. For max pooling, the cell that wins its
+        window is ringed in red.
     mode : {'max', 'avg'}
+    second_position : (row, col), optional
+        A second output cell whose window is outlined dashed.
 
     Returns
     -------
@@ -260,6 +328,8 @@ def plot_pooling_step(
     >>> fig = plot_pooling_step(fmap, 2, position=(0, 1))
     >>> [t.get_text() for t in fig.axes[1].texts]
     ['6', '9', '5', '8']
+    >>> [p.center for p in fig.axes[0].patches if p.get_gid() == "winner"]  # the 9: row 0, column 3
+    [(3.0, 0.0)]
     >>> plt.close(fig)
     """
     mode = pool_mode(mode)
@@ -268,15 +338,17 @@ def plot_pooling_step(
         raise ValueError(f"`x2d` must be one 2-D map (H, W). Received shape {x2d.shape}.")
     windows = pool_windows(x2d.shape, pool_size, stride, padding)
     out = POOLS[mode](x2d[None, :, :, None], pool_size, stride, padding)[0, :, :, 0]
-    return plot_window_step(x2d, out, windows, position, ("input", f"{mode} pool output"))
+    titles = ("input", f"{mode} pool output")
+    return plot_window_step(x2d, out, windows, position, titles, second_position, mark_winner=mode == "max")
 
 
 def plot_axis_windows(n: int, pool_size: int, stride: int | None = None, padding: str = "valid") -> Figure:
     """The windows of a pooling layer along one axis, one row per output cell.
 
     The top row is the input: real cells numbered from 0, padding cells
-    hatched grey, and cells that no window reads (what 'valid' drops) hatched
-    red. Below it, output cell ``i`` is a bar over the cells its window reads.
+    hatched grey, and cells that no window reads (what 'valid' drops, or
+    what a stride larger than the window skips) hatched red; a legend names
+    both. Below it, output cell ``i`` is a bar over the cells its window reads.
 
     Parameters
     ----------
@@ -299,15 +371,84 @@ def plot_axis_windows(n: int, pool_size: int, stride: int | None = None, padding
     >>> ax = fig.axes[0]
     >>> [p.get_gid() for p in ax.patches].count("window"), [p.get_gid() for p in ax.patches].count("dropped")
     (3, 1)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['never read']
     >>> plt.close(fig)
     """
     axis = pool_windows((n,), pool_size, stride, padding).axes[0]
     before, after = axis.padding
+    fig, ax = plt.subplots(figsize=_figsize(0.45 * (n + before + after) + 0.8, 0.4 * (axis.size + 1) + 0.3))
+    _fixed_margins(fig)
+    _draw_axis(ax, axis, (-before, n + after))
+    ax.set_title(
+        f"n={n}, pool size={pool_size}, stride={axis.stride}, {padding!r}: {axis.size} outputs", fontsize=10
+    )
+    _legend(ax, fig)
+    return fig
+
+
+def plot_axis_conventions(
+    rows: Sequence[tuple[str, AxisWindows]], divisors: Sequence[Sequence[int] | None] | None = None
+) -> Figure:
+    """Several conventions' windows over the same axis, one panel each, cells aligned.
+
+    Used to compare frameworks: e.g. Keras' 'same' windows against
+    PyTorch's ``padding=1`` windows (:func:`poolutils.porting.torch_windows`).
+
+    Parameters
+    ----------
+    rows : sequence of (title, AxisWindows)
+        The windows to draw; all over the same input length.
+    divisors : sequence of (sequence of int or None), optional
+        Per panel, what each window's sum is divided by, written on its bar
+        as "/ d" (for average pooling).
+
+    Returns
+    -------
+    Figure
+
+    Examples
+    --------
+    >>> from poolutils.windows import axis_windows
+    >>> fig = plot_axis_conventions([("'same'", axis_windows(4, 3, 2, "same"))], divisors=[[3, 2]])
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "divisor"]
+    ['/ 3', '/ 2']
+    >>> plt.close(fig)
+    """
+    if not rows or len({axis.n for _, axis in rows}) != 1:
+        raise ValueError(
+            "`rows` must be a non-empty list of (title, AxisWindows) over one input length. "
+            f"Received lengths: {[axis.n for _, axis in rows]}."
+        )
+    n = rows[0][1].n
+    lo = min(-axis.padding[0] for _, axis in rows)
+    hi = max(n + axis.padding[1] for _, axis in rows)
+    heights = [axis.size + 1.4 for _, axis in rows]
+    fig, axes = plt.subplots(
+        len(rows),
+        1,
+        figsize=_figsize(0.45 * (hi - lo) + 0.8, 0.4 * sum(heights) + 0.2 * len(rows)),
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
+    _fixed_margins(fig)
+    fig.subplots_adjust(hspace=0.45)
+    for i, (ax, (title, axis)) in enumerate(zip(axes[:, 0], rows)):
+        _draw_axis(ax, axis, (lo, hi), None if divisors is None else divisors[i])
+        ax.set_title(title, fontsize=10)
+    _legend(axes[-1, 0], fig)
+    return fig
+
+
+def _draw_axis(
+    ax: Axes, axis: AxisWindows, span: tuple[int, int], divisors: Sequence[int] | None = None
+) -> None:
+    """Input cells ``span[0] .. span[1] - 1`` on top, one bar per window below."""
+    n = axis.n
+    before, after = axis.padding
     read = np.zeros(n, dtype=bool)
     for start, stop in zip(axis.starts, axis.stops):
         read[max(start, 0) : max(min(stop, n), 0)] = True
-    fig, ax = plt.subplots(figsize=_figsize(0.45 * (n + before + after) + 0.8, 0.4 * (axis.size + 1) + 0.3))
-    _fixed_margins(fig)
     for c in range(-before, n + after):
         if not 0 <= c < n:
             style = {"facecolor": PADDING_FACE, "hatch": "//", "gid": "padding"}
@@ -330,10 +471,36 @@ def plot_axis_windows(n: int, pool_size: int, stride: int | None = None, padding
             )
         )
         ax.text(start - 0.6, i + 1, f"out[{i}]", ha="right", va="center", fontsize=8)
-    ax.set_xlim(-before - 2.2, n + after - 0.4)
+        if divisors is not None:
+            ax.text(
+                (start + stop - 1) / 2,
+                i + 1,
+                f"/ {divisors[i]}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                gid="divisor",
+            )
+    ax.set_xlim(span[0] - 2.2, span[1] - 0.4)
     ax.set_ylim(axis.size + 0.5, -0.6)
     ax.set_axis_off()
-    ax.set_title(
-        f"n={n}, pool size={pool_size}, stride={axis.stride}, {padding!r}: {axis.size} outputs", fontsize=10
-    )
-    return fig
+
+
+def _legend(ax: Axes, fig: Figure) -> None:
+    """Name the padding and never-read cells, when the figure draws any."""
+    gids = {p.get_gid() for a in fig.axes for p in a.patches}
+    handles = []
+    if "padding" in gids:
+        handles.append(Patch(facecolor=PADDING_FACE, edgecolor="0.4", hatch="//", label="padding"))
+    if "dropped" in gids:
+        handles.append(Patch(facecolor="mistyrose", edgecolor="tab:red", hatch="xx", label="never read"))
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0.0, 0.0),
+            ncol=len(handles),
+            fontsize=8,
+            frameon=False,
+            handlelength=1.5,
+        )

@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from poolutils.keras_check import keras_pool
-from poolutils.plotting import format_value, plot_axis_windows, plot_grid, plot_pooling_step
+from poolutils.plotting import (
+    format_value,
+    plot_axis_conventions,
+    plot_axis_windows,
+    plot_grid,
+    plot_pooling_step,
+)
 
 SETTINGS_2D = [
     ((4, 4), 2, 2, "valid"),
@@ -138,4 +144,84 @@ def test_plot_grid_rejects_bad_input():
         plot_grid(ax, np.zeros((2, 2)), padding=(1, 2))
     with pytest.raises(ValueError, match="mode='min'"):
         plot_pooling_step(np.zeros((2, 2)), mode="min")
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(("shape", "pool_size", "stride", "padding"), SETTINGS_2D)
+def test_ringed_winner_holds_the_keras_maximum_and_lies_in_the_window(rng, shape, pool_size, stride, padding):
+    x = rng.integers(-9, 10, size=shape)
+    expected = keras_pool("max", x[None, :, :, None], pool_size=pool_size, strides=stride, padding=padding)
+    for position in np.ndindex(expected.shape[1:3]):
+        fig = plot_pooling_step(x, pool_size, stride, padding, position)
+        window = box_cells(gid_patches(fig.axes[0], "highlight")[0])
+        rings = [tuple(round(v) for v in p.center)[::-1] for p in gid_patches(fig.axes[0], "winner")]
+        assert rings, "max pooling must ring its winner"
+        assert all(cell in window and x[cell] == expected[(0, *position, 0)] for cell in rings)
+        plt.close(fig)
+
+
+def test_avg_step_rings_nothing():
+    fig = plot_pooling_step(np.arange(16).reshape(4, 4), 2, position=(0, 0), mode="avg")
+    assert not gid_patches(fig.axes[0], "winner")
+    plt.close(fig)
+
+
+def test_second_window_is_outlined_with_its_output_cell(rng):
+    # 02's overlapping windows: 3x3, stride 2 on 6x6; outputs (1, 0) and (1, 1) share column 2.
+    x = rng.integers(-9, 10, size=(6, 6))
+    reads = keras_cells_read((6, 6), 3, 2, "valid")
+    fig = plot_pooling_step(x, 3, 2, position=(1, 0), second_position=(1, 1))
+    first, second = gid_patches(fig.axes[0], "highlight")
+    for rect, position in ((first, (1, 0)), (second, (1, 1))):
+        expected = {
+            tuple(int(i) for i in np.unravel_index(k, (6, 6))) for k in np.flatnonzero(reads[:, *position])
+        }
+        assert box_cells(rect) == expected
+    assert first.get_linestyle() != second.get_linestyle()
+    assert [box_cells(p) for p in gid_patches(fig.axes[1], "highlight")] == [{(1, 0)}, {(1, 1)}]
+    plt.close(fig)
+
+
+def test_block_lines_fall_between_the_blocks():
+    fig, ax = plt.subplots()
+    plot_grid(ax, np.zeros((4, 6)), blocks=(2, 3))
+    horizontal, vertical = [c for c in ax.collections if c.get_gid() == "block"]
+    assert [seg[0][1] for seg in horizontal.get_segments()] == [1.5]
+    assert [seg[0][0] for seg in vertical.get_segments()] == [2.5]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("n", "pool_size", "stride", "padding", "labels"),
+    [
+        (7, 2, 2, "valid", ["never read"]),
+        (6, 3, 2, "same", ["padding"]),
+        (7, 2, 3, "same", ["padding", "never read"]),
+        (6, 2, 2, "valid", None),
+    ],
+)
+def test_axis_legend_names_what_is_drawn(n, pool_size, stride, padding, labels):
+    fig = plot_axis_windows(n, pool_size, stride, padding)
+    legend = fig.axes[0].get_legend()
+    assert (None if legend is None else [t.get_text() for t in legend.get_texts()]) == labels
+    plt.close(fig)
+
+
+def test_axis_conventions_draw_pytorch_windows_where_keras_composition_reads(keras, rng):
+    # PyTorch's AvgPool1d(3, 2, padding=1) reads what 'valid' pooling reads after ZeroPadding1D(1).
+    from poolutils.porting import torch_divisors, torch_windows
+
+    n = 6
+    onehots = np.eye(n, dtype=np.float32)[:, :, None]
+    reads = np.asarray(keras.layers.MaxPooling1D(3, 2)(keras.layers.ZeroPadding1D(1)(onehots)))[..., 0]
+    axis = torch_windows((n,), 3, 2, 1).axes[0]
+    fig = plot_axis_conventions([("PyTorch", axis)], divisors=[list(torch_divisors((n,), 3, 2, 1))])
+    bars = gid_patches(fig.axes[0], "window")
+    assert len(bars) == reads.shape[1]
+    for i, bar in enumerate(bars):
+        lo, hi = bar.get_x(), bar.get_x() + bar.get_width()
+        assert {c for c in range(n) if lo < c < hi} == set(np.flatnonzero(reads[:, i]).tolist())
+    assert [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "divisor"] == ["/ 3"] * 3
+    with pytest.raises(ValueError, match="one input length"):
+        plot_axis_conventions([("a", axis), ("b", torch_windows((5,), 3, 2, 1).axes[0])])
     plt.close(fig)
