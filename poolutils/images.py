@@ -1,16 +1,28 @@
-"""Pooling a real photograph: the sample image, the pooling pyramid, the translation experiment.
+"""Pooling a real photograph: the sample image, the pooling pyramid, the shift experiments.
 
 The photo is ``grace_hopper.jpg``, which ships inside matplotlib, so the
 course needs no download. Every function here is pure: an image in, arrays
 or numbers out. The pooling itself is :func:`poolutils.max_pool` and
-:func:`poolutils.avg_pool`, which the tests hold to Keras.
+:func:`poolutils.avg_pool`, which the tests hold to Keras; blur pooling is
+:func:`poolutils.antialias.blur_pool`.
+
+The shift experiments separate two properties that are often both called
+"translation invariance":
+
+* **equivariance**: shifting the input shifts the output by the matching
+  number of output cells and changes nothing else;
+* **invariance**: the output does not change at all.
+
+:func:`shift_changes` measures both for one layer, so that a layer with
+stride 2 can be compared with its own stride-1 control.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from poolutils._validation import MODES, pool_mode, positive_int
+from poolutils._validation import pool_mode, positive_int
+from poolutils.antialias import blur_pool
 from poolutils.pooling import avg_pool, max_pool
 
 # ITU-R BT.601 luma, the weights Pillow's convert("L") uses.
@@ -105,69 +117,122 @@ def pooling_pyramid(image: np.ndarray, levels: int, mode: str = "max") -> list[n
     return pyramid
 
 
-def translation_changes(
-    image: np.ndarray,
-    shifts: tuple[int, ...] = (1, 2, 3),
-    modes: tuple[str, ...] = ("none", "max", "avg"),
-    pool_size: int = 2,
-) -> dict[str, np.ndarray]:
-    """How much a layer's output changes when its input moves sideways.
+LAYERS = ("none", "max", "avg", "blur")
 
-    The input is the image with ``max(shifts)`` columns cut from each side;
-    its shifted copy is the same crop taken ``s`` columns further left, so
-    the content moves ``s`` pixels right and no wrapped or invented pixels
-    appear. Both go through the same layer ('none' means no pooling, else
-    ``pool_size`` x ``pool_size`` pooling with stride ``pool_size``).
+
+def layer_output(image: np.ndarray, layer: str, stride: int, pool_size: int = 2) -> np.ndarray:
+    """One layer with 'same' padding applied to a 2-D image.
 
     Parameters
     ----------
     image : array_like, shape (H, W)
-    shifts : tuple of int
-        Shifts in pixels, each positive.
-    modes : tuple of {'none', 'max', 'avg'}
+    layer : {'none', 'max', 'avg', 'blur'}
+        'none' takes every ``stride``-th pixel (no window at all), 'max' and
+        'avg' pool ``pool_size`` x ``pool_size`` windows, 'blur' is
+        :func:`poolutils.antialias.blur_pool` (max with stride 1, binomial blur).
+    stride : int
+        1 keeps every position (the control: windows without subsampling).
     pool_size : int
 
     Returns
     -------
-    dict mapping each mode to an array, one value per shift
-        Mean absolute change of the output divided by the mean absolute
-        value of the unshifted output: 0 means the shift went unnoticed.
+    ndarray, shape (ceil(H / stride), ceil(W / stride))
 
     Examples
     --------
-    A vertical stripe 2 pixels wide moved by one pixel still wins the same
-    2x2 max-pooling windows half the time:
+    >>> x = np.arange(16.0).reshape(4, 4)
+    >>> layer_output(x, "none", 2)
+    array([[ 0.,  2.],
+           [ 8., 10.]])
+    >>> layer_output(x, "max", 1)[0]
+    array([5., 6., 7., 7.])
+    """
+    image = _image2d(image)
+    layer = pool_mode(layer, LAYERS)
+    stride = positive_int(stride, "stride")
+    if layer == "none":
+        return image[::stride, ::stride]
+    if layer == "blur":
+        return blur_pool(image[None, :, :, None], pool_size, stride, "same")[0, :, :, 0]
+    return pool_image(image, layer, pool_size, stride, "same")
 
-    >>> stripe = np.zeros((4, 12))
-    >>> stripe[:, 4:6] = 1
-    >>> changes = translation_changes(stripe, shifts=(1,), modes=("none", "max"))
-    >>> {mode: change.round(2).tolist() for mode, change in changes.items()}
-    {'none': [1.0], 'max': [0.5]}
+
+def shift_changes(
+    image: np.ndarray,
+    layer: str,
+    stride: int,
+    shifts: tuple[int, ...] = (1, 2, 3, 4),
+    pool_size: int = 2,
+    border: int = 2,
+) -> dict[str, np.ndarray]:
+    """How a layer's output responds when its input moves ``s`` pixels to the right.
+
+    The input is the image with ``max(shifts)`` columns cut from each side;
+    its shifted copy is the same crop taken ``s`` columns further left, so the
+    content moves ``s`` pixels right and no pixel is invented at the border.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    layer, stride, pool_size
+        As in :func:`layer_output`.
+    shifts : tuple of int
+        Positive shifts in pixels.
+    border : int
+        Output columns left out at each end of every comparison, so that the
+        padding of the 'same' layers does not count as a change.
+
+    Returns
+    -------
+    dict with two arrays, one value per shift, in brightness units
+        ``"in_place"``: mean absolute difference between the two outputs at
+        the same positions (0 means invariant).
+        ``"from_shifted"``: mean absolute difference between the shifted
+        output and the unshifted output moved by ``s / stride`` cells, the
+        output a perfectly equivariant layer would give (0 means
+        equivariant). When ``s / stride`` is not a whole number no such
+        reference exists; the value is then the distance to the nearer of the
+        two whole-cell moves, ``floor`` and ``ceil`` of ``s / stride``.
+        Neither is divided by the size of the output, which would favour
+        layers with brighter outputs.
+
+    Examples
+    --------
+    Every second column bright: a 2-pixel shift moves 2x2/2 max pooling's
+    output by one cell, unchanged, while a 1-pixel shift of plain
+    subsampling turns it from white to black:
+
+    >>> stripes = np.tile([1.0, 0.0], (6, 10))
+    >>> changes = shift_changes(stripes, "max", 2, shifts=(1, 2), border=1)
+    >>> {name: values.tolist() for name, values in changes.items()}
+    {'in_place': [0.0, 0.0], 'from_shifted': [0.0, 0.0]}
+    >>> shift_changes(stripes, "none", 2, shifts=(1, 2), border=1)["from_shifted"].tolist()
+    [1.0, 0.0]
     """
     image = _image2d(image).astype(np.float64)
+    layer = pool_mode(layer, LAYERS)
+    stride = positive_int(stride, "stride")
     shifts = tuple(positive_int(s, "shifts") for s in shifts)
+    if not isinstance(border, int) or border < 0:
+        raise ValueError(f"`border` must be a non-negative int. Received: border={border!r}.")
     margin = max(shifts)
-    if image.shape[1] <= 2 * margin:
-        raise ValueError(
-            f"`shifts` must be less than half the image width {image.shape[1]}. Received: shifts={shifts!r}."
-        )
     width = image.shape[1] - 2 * margin
-    if not np.any(image[:, margin : margin + width]):
-        raise ValueError("`image` must not be all zeros: a change relative to zero is undefined.")
-
-    def layer(x: np.ndarray, mode: str) -> np.ndarray:
-        return x if mode == "none" else pool_image(x, mode, pool_size)
-
-    base = image[:, margin : margin + width]
-    changes = {}
-    for mode in modes:
-        mode = pool_mode(mode, ("none", *MODES))
-        ref = layer(base, mode)
-        scale = np.mean(np.abs(ref))
-        changes[mode] = np.array(
-            [
-                np.mean(np.abs(layer(image[:, margin - s : margin - s + width], mode) - ref)) / scale
-                for s in shifts
-            ]
+    if width < stride * (2 * border + margin + 1):
+        raise ValueError(
+            f"`shifts` are too large for an image {image.shape[1]} pixels wide: the crops must keep "
+            f"more than {2 * border + margin} output columns. Received: shifts={shifts!r}."
         )
-    return changes
+    reference = layer_output(image[:, margin : margin + width], layer, stride, pool_size)
+    n = reference.shape[1]
+    keep = slice(border + margin, n - border)  # columns whose every moved reference is inside the crop
+
+    def distance(a: np.ndarray, cells: int) -> float:
+        moved = reference[:, keep.start - cells : keep.stop - cells]
+        return float(np.mean(np.abs(a[:, keep] - moved)))
+
+    in_place, from_shifted = [], []
+    for s in shifts:
+        out = layer_output(image[:, margin - s : margin - s + width], layer, stride, pool_size)
+        in_place.append(distance(out, 0))
+        from_shifted.append(min(distance(out, s // stride), distance(out, -(-s // stride))))
+    return {"in_place": np.array(in_place), "from_shifted": np.array(from_shifted)}

@@ -5,7 +5,8 @@ import pytest
 from matplotlib import cbook
 from PIL import Image
 
-from poolutils.images import pool_image, pooling_pyramid, sample_image, translation_changes
+from poolutils.antialias import blur_pool
+from poolutils.images import layer_output, pool_image, pooling_pyramid, sample_image, shift_changes
 from poolutils.keras_check import keras_pool
 
 
@@ -50,29 +51,60 @@ def test_pyramid_is_repeated_keras_pooling(photo, keras, mode):
         np.testing.assert_allclose(level, expected[0, :, :, 0], rtol=1e-6, atol=1e-6)
 
 
-def test_translation_changes_match_keras(photo, keras):
-    shifts = (1, 2, 3)
-    changes = translation_changes(photo, shifts, pool_size=3)
-    width = photo.shape[1] - 6
-    layers = {
-        "none": lambda x: x,
-        "max": keras.layers.MaxPooling2D(3),
-        "avg": keras.layers.AveragePooling2D(3),
-    }
-    for mode, layer in layers.items():
-        ref = np.asarray(layer(photo[None, :, 3 : 3 + width, None]))
-        moved = [np.asarray(layer(photo[None, :, 3 - s : 3 - s + width, None])) for s in shifts]
-        expected = [np.mean(np.abs(m - ref)) / np.mean(np.abs(ref)) for m in moved]
-        np.testing.assert_allclose(changes[mode], expected, rtol=1e-5)
+def keras_layer(keras, layer, stride):
+    """The Keras layer (or plain slicing, for 'none') that layer_output should equal."""
+    if layer == "none":
+        return lambda x: x[:, ::stride, ::stride]
+    kind = {"max": keras.layers.MaxPooling2D, "avg": keras.layers.AveragePooling2D}[layer]
+    return kind(2, strides=stride, padding="same")
 
 
-def test_change_is_zero_only_when_the_shift_changes_nothing():
-    image = np.random.default_rng(0).random((8, 20))
-    # A stripe pattern with period 1 column is its own translate: nothing may change.
-    flat = np.tile(image[:, :1], (1, 20))
-    for change in translation_changes(flat).values():
-        np.testing.assert_array_equal(change, 0)
-    assert all(np.all(change > 0) for change in translation_changes(image).values())
+@pytest.mark.parametrize("stride", [1, 2])
+@pytest.mark.parametrize("layer", ["none", "max", "avg"])
+def test_shift_changes_match_keras(photo, keras, layer, stride):
+    shifts = (1, 2, 3, 4)
+    changes = shift_changes(photo, layer, stride, shifts)
+    pool = keras_layer(keras, layer, stride)
+    width = photo.shape[1] - 8
+
+    def out(offset):
+        return np.asarray(pool(photo[None, :, offset : offset + width, None]))[0, :, :, 0].astype(np.float64)
+
+    ref = out(4)
+    n = ref.shape[1]
+    keep = slice(2 + 4, n - 2)
+    for k, s in enumerate(shifts):
+        moved = out(4 - s)
+        in_place = np.mean(np.abs(moved[:, keep] - ref[:, keep]))
+        candidates = {s // stride, -(-s // stride)}
+        aligned = min(
+            np.mean(np.abs(moved[:, keep] - ref[:, keep.start - c : keep.stop - c])) for c in candidates
+        )
+        np.testing.assert_allclose(changes["in_place"][k], in_place, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(changes["from_shifted"][k], aligned, rtol=1e-5, atol=1e-7)
+
+
+def test_blur_layer_is_blur_pool(photo):
+    np.testing.assert_array_equal(
+        layer_output(photo, "blur", 2), blur_pool(photo[None, :, :, None])[0, :, :, 0]
+    )
+
+
+@pytest.mark.parametrize("layer", ["none", "max", "avg", "blur"])
+def test_equivariance_holds_by_design(photo, layer):
+    # Stride 1: every shift moves the output and changes nothing else; stride 2: every even shift.
+    assert (shift_changes(photo, layer, 1)["from_shifted"] == 0).all()
+    aliased = shift_changes(photo, layer, 2)["from_shifted"]
+    assert (aliased[1::2] == 0).all() and (aliased[0::2] > 0.01).all()
+
+
+def test_changes_are_zero_only_when_the_shift_changes_nothing():
+    image = np.random.default_rng(0).random((8, 40))
+    flat = np.tile(image[:, :1], (1, 40))  # every column alike: a shift changes nothing
+    for layer in ("none", "max", "avg", "blur"):
+        for change in shift_changes(flat, layer, 2).values():
+            np.testing.assert_allclose(change, 0, atol=1e-12)
+        assert (shift_changes(image, layer, 2)["in_place"] > 0).all()
 
 
 @pytest.mark.parametrize(
@@ -81,10 +113,12 @@ def test_change_is_zero_only_when_the_shift_changes_nothing():
         (lambda: pool_image(np.ones((4, 4)), "median", 2), "mode"),
         (lambda: pool_image(np.ones((1, 4, 4)), "max", 2), "image"),
         (lambda: pooling_pyramid(np.ones((4, 4)), 0), "levels"),
-        (lambda: translation_changes(np.ones((4, 6)), shifts=(3,)), "shifts"),
-        (lambda: translation_changes(np.ones((4, 20)), shifts=(0,)), "shifts"),
-        (lambda: translation_changes(np.ones((4, 20)), modes=("min",)), "mode"),
-        (lambda: translation_changes(np.zeros((4, 20))), "image"),
+        (lambda: shift_changes(np.ones((4, 20)), "max", 2, shifts=(6,)), "shifts"),
+        (lambda: shift_changes(np.ones((4, 40)), "max", 2, shifts=(0,)), "shifts"),
+        (lambda: shift_changes(np.ones((4, 40)), "min", 2), "mode"),
+        (lambda: shift_changes(np.ones((4, 40)), "max", 0), "stride"),
+        (lambda: shift_changes(np.ones((4, 40)), "max", 2, border=-1), "border"),
+        (lambda: layer_output(np.ones((1, 4, 4)), "max", 2), "image"),
         (lambda: sample_image(0), "downscale"),
     ],
 )
