@@ -149,12 +149,15 @@ class Mistake:
     """A known wrong variant: a function with the learner's signature, what it means, and a short key.
 
     ``key`` names the mistake in class summaries (e.g. ``"zero_padding"``);
-    when omitted it is derived from the function's name.
+    when omitted it is derived from the function's name. A design exercise
+    has many right answers and many wrong ones: there ``test(got)`` tells
+    whether the learner's value shows the mistake (``fn`` is then unused).
     """
 
-    fn: Callable[..., Any]
+    fn: Callable[..., Any] | None
     diagnosis: str
     key: str = ""
+    test: Callable[[Any], bool] | None = None
 
     def __post_init__(self) -> None:
         if not self.key:
@@ -166,7 +169,7 @@ class Mistake:
         self, adapt: Callable[[Callable[..., Any]], Callable[..., Any]], key: str | None = None
     ) -> Mistake:
         """The same mistake for another signature: ``adapt`` turns ``fn`` into the new function."""
-        return Mistake(adapt(self.fn), self.diagnosis, key or self.key)
+        return Mistake(adapt(self.fn), self.diagnosis, key or self.key, self.test)
 
 
 @dataclass(frozen=True)
@@ -506,6 +509,25 @@ def compare_exact(expected: Any, got: Any) -> str | None:
     return None if got == expected else "wrong value"
 
 
+def compare_shape(expected: tuple[int, ...], got: Any) -> str | None:
+    """Why ``got``, a shape the learner wrote (tuple or list of ints), is not ``expected``, or None.
+
+    Examples
+    --------
+    >>> compare_shape((1, 3, 3, 8), [1, 3, 3, 8]) is None, compare_shape((1, 3, 3, 8), (3, 3, 8))
+    (True, 'wrote 3 numbers; the shape has 4: (batch, height, width, channels)')
+    """
+    if not isinstance(got, tuple | list) or not all(
+        isinstance(v, int | np.integer) and not isinstance(v, bool) for v in got
+    ):
+        return (
+            f"wrote a {_type_name(got)} ({show(got)}); write the shape as a tuple of ints, e.g. (1, 2, 2, 3)"
+        )
+    if len(got) != len(expected):
+        return f"wrote {len(got)} numbers; the shape has {len(expected)}: (batch, height, width, channels)"
+    return None if tuple(got) == tuple(expected) else "wrong shape"
+
+
 def compare_close(expected: float, got: Any) -> str | None:
     """Why ``got`` is not the number ``expected`` (to 1e-5, relative), or None.
 
@@ -630,6 +652,10 @@ class Check:
     isolate : bool
         Run the answer in a forked child process where possible. Turn it off
         for answers that must call TensorFlow (it is not fork-safe).
+    bug : Mistake, optional
+        For 'find_the_bug': the bug planted in the given code, from the
+        catalogue. It is tried first, and the diagnosis says whether it is
+        still there.
     summarise : callable, optional
         Turns a returned value into plain data (ints, str, tuples, arrays)
         where the answer ran, e.g. a Keras model into its output shapes; the
@@ -656,6 +682,7 @@ class Check:
         draw: Callable[[np.random.Generator], Sequence[Case]] | None = None,
         isolate: bool = True,
         summarise: Callable[[Any], Any] | None = None,
+        bug: Mistake | None = None,
     ) -> None:
         if not re.fullmatch(r"\d+\.\d+", exercise):
             raise ValueError(f"`exercise` must look like '2.3'. Received: exercise={exercise!r}.")
@@ -675,7 +702,8 @@ class Check:
         self.reference = reference
         self.oracle = oracle
         self.compare = compare
-        self.mistakes = tuple(mistakes)
+        self.bug = bug
+        self.mistakes = (bug, *mistakes) if bug is not None else tuple(mistakes)
         self.hints = tuple(hints)
         self.time_limit = time_limit
         self.isolate = isolate
@@ -765,7 +793,8 @@ class Check:
                 return report
         if not self.takes_function:
             return self._report(Status.PASSED, "correct, same as Keras.", self._passed_details())
-        return self._report(Status.PASSED, f"correct on all {len(cases)} cases, same as Keras.")
+        fixed = ": the bug is fixed" if self.bug is not None else ""
+        return self._report(Status.PASSED, f"correct on all {len(cases)} cases, same as Keras{fixed}.")
 
     def _stub_as_raise(self, outcome: Outcome) -> Outcome:
         # A value exercise's stub is `name = ...`: the Ellipsis means "not written yet".
@@ -820,14 +849,42 @@ class Check:
             f"got:       {show(got)}",
             *_first_difference(expected, got),
         ]
-        mistake = None if _same(expected, got) else self.diagnose(cases, outcomes, index)
-        if mistake is not None:
+        if _same(expected, got):  # a right value in the wrong type: the sentence is about the type
+            mistake, later = self._diagnose_later(cases, outcomes, index)
+            details += later
+        else:
+            mistake = self.diagnose(cases, outcomes, index)
+        if mistake is not None and mistake is self.bug:
+            details.append(f"diagnosis: the bug is still there: {mistake.diagnosis}")
+        elif mistake is not None:
             details.append(f"diagnosis: {mistake.diagnosis}")
-        elif self.hints:
+        if mistake is None and self.bug is not None:
+            details.append(
+                f"the bug you were given ({self.bug.key}) no longer shows on this case; something else differs."
+            )
+        if mistake is None and self.hints:
             details.append(f"Stuck? Run {self.name}.hint(1).")
-        return self._report(
-            Status.FAILED, f"{problem} for {on}.", details, mistake and mistake.key, case.label
-        )
+        message = f"{problem} for {on}." if self.takes_function else f"{problem}."
+        return self._report(Status.FAILED, message, details, mistake and mistake.key, case.label)
+
+    def _diagnose_later(
+        self, cases: Sequence[Case], outcomes: Sequence[Outcome], index: int
+    ) -> tuple[Mistake | None, list[str]]:
+        # The type problem may also change values on a later case (an int array cuts off
+        # fractions): diagnose there, and show that case.
+        for later in range(index + 1, len(cases)):
+            outcome = outcomes[later]
+            if outcome.status != "returned" or outcome.value is None:
+                continue
+            truth = self.expected(cases[later])
+            if not _same(truth, outcome.value):
+                lines = [
+                    f"on case '{cases[later].label}' the values differ too:",
+                    f"expected:  {show(truth)}",
+                    f"got:       {show(outcome.value)}",
+                ]
+                return self.diagnose(cases, outcomes, later), lines
+        return None, []
 
     def diagnose(self, cases: Sequence[Case], outcomes: Sequence[Outcome], index: int) -> Mistake | None:
         """The known mistake that best explains the answer's output on the failing case ``index``, or None.
@@ -841,6 +898,10 @@ class Check:
         truth = self.expected(case)
         best, best_score = None, -1
         for mistake in self.mistakes:
+            if mistake.test is not None:
+                if best is None and _test_safe(mistake.test, got):
+                    best, best_score = mistake, 0
+                continue
             wrong = _run_safe(case, mistake.fn)
             if wrong is _FAILED or _same(wrong, truth) or not _same(wrong, got):
                 continue
@@ -908,6 +969,13 @@ def _run_safe(case: Case, fn: Callable[..., Any]) -> Any:
         return _FAILED
 
 
+def _test_safe(test: Callable[[Any], bool], got: Any) -> bool:
+    try:
+        return bool(test(got))
+    except Exception:  # a malformed answer does not show this mistake
+        return False
+
+
 def _first_difference(expected: Any, got: Any) -> list[str]:
     # Large arrays are not printed; point at the first wrong cell instead.
     if not (isinstance(expected, np.ndarray) and isinstance(got, np.ndarray)):
@@ -955,7 +1023,7 @@ def value_check(
     reference: Any,
     oracle: Callable[[], Any],
     compare: Callable[[Any, Any], str | None],
-    mistakes: Iterable[tuple[str, Any, str]] = (),
+    mistakes: Iterable[tuple[str, Any, str] | Mistake] = (),
     hints: Sequence[str] = (),
     minutes: int = 3,
     answer_name: str | None = None,
@@ -963,15 +1031,16 @@ def value_check(
 ) -> Check:
     """A check of a value the learner writes (predict, by_hand, design): ``check_title(value)``.
 
-    ``mistakes`` are ``(key, wrong_value, diagnosis)``: a wrong value a
-    learner is likely to write and what it means.
+    ``mistakes`` are ``(key, wrong_value, diagnosis)``, a wrong value a
+    learner is likely to write and what it means, or :class:`Mistake`
+    objects taking no argument (or with a ``test``).
 
     Examples
     --------
     >>> c = value_check("9.1", "answer", kind="predict", reference=4, oracle=lambda: 4,
     ...                 compare=compare_exact, mistakes=[("plus_one", 5, "one too many.")])
     >>> print(c.evaluate(5))
-    ❌ Exercise 9.1 (answer): wrong value for case 'your answer'.
+    ❌ Exercise 9.1 (answer): wrong value.
        expected:  4
        got:       5
        diagnosis: one too many.
@@ -985,7 +1054,7 @@ def value_check(
         reference=reference,
         oracle=oracle,
         compare=compare,
-        mistakes=[Mistake(_constant(value), diagnosis, key) for key, value, diagnosis in mistakes],
+        mistakes=[m if isinstance(m, Mistake) else Mistake(_constant(m[1]), m[2], m[0]) for m in mistakes],
         hints=hints,
         kind=kind,
         minutes=minutes,
@@ -1029,8 +1098,10 @@ class ChoiceCheck(Check):
         return None if got.strip().upper() == expected else f"{got.strip().upper()} is not the right option"
 
     def _passed_details(self) -> tuple[str, ...]:
-        return tuple(
-            f"{'why' if o.right else f'why not {letter}'}: {o.reason}" for letter, o in self.options.items()
+        right = [f"why {letter}: {o.reason}" for letter, o in self.options.items() if o.right]
+        return (
+            *right,
+            *(f"why not {letter}: {o.reason}" for letter, o in self.options.items() if not o.right),
         )
 
 
@@ -1054,13 +1125,13 @@ def choice_check(
     >>> c = choice_check("9.2", "which", oracle=lambda: "A", options={
     ...     "A": Option("two", "1 + 1 = 2.", right=True), "B": Option("three", "that is 1 + 2.")})
     >>> print(c.evaluate("b"))
-    ❌ Exercise 9.2 (which): B is not the right option for case 'your choice'.
+    ❌ Exercise 9.2 (which): B is not the right option.
        expected:  'A'
        got:       'b'
        diagnosis: B is not it: that is 1 + 2.
     >>> print(c.evaluate("A"))
     ✅ Exercise 9.2 (which): correct, same as Keras.
-       why: 1 + 1 = 2.
+       why A: 1 + 1 = 2.
        why not B: that is 1 + 2.
     """
     return ChoiceCheck(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from poolutils.checks import mistakes as m
@@ -11,12 +13,14 @@ from poolutils.checks.core import (
     Mistake,
     compare_arrays,
     compare_floats,
+    compare_numbers,
     keras_pool_map,
+    make_cases,
     sample,
+    value_check,
 )
-from poolutils.checks.ex02 import ARTICLE_MAP
+from poolutils.checks.fixtures import ARTICLE_MAP, halves, int_map
 from poolutils.keras_check import keras
-from poolutils.windows import pool_windows
 
 # --- 3.1 -------------------------------------------------------------------
 
@@ -30,49 +34,28 @@ def avg_pool_2x2(fmap):
     return out
 
 
-def _cases_2x2() -> list[Case]:
-    return [
-        Case("the article's 4x4 map", (ARTICLE_MAP,)),
-        Case("5x7 map (odd sizes)", (sample((5, 7), 51),)),
-        Case("6x4 map", (sample((6, 4), 52),)),
-        Case("2x9 map", (sample((2, 9), 53),)),
-    ]
-
-
 check_avg_pool_2x2 = Check(
     "3.1",
     "avg_pool_2x2",
-    cases=_cases_2x2,
+    cases=make_cases(
+        [
+            ("the 4x4 example map", ARTICLE_MAP),
+            ("5x7 map (odd sizes)", sample((5, 7), 51)),
+            ("6x4 map", sample((6, 4), 52)),
+            ("2x9 map", sample((2, 9), 53)),
+            ("4x6 map of ints (int64)", int_map((4, 6), 54)),
+            ("5x4 map of halves", halves((5, 4), 55)),
+        ]
+    ),
     reference=avg_pool_2x2,
     oracle=lambda fmap: keras_pool_map("avg", fmap, pool_size=2),
     compare=compare_floats,
-    mistakes=(
-        Mistake(
-            lambda f: np.floor(avg_pool_2x2(f)),
-            "your averages are rounded down: integer division (//) or an int output array drops the "
-            "fraction. Divide with / into a float array.",
-        ),
-        Mistake(
-            lambda f: avg_pool_2x2(f) * 4,
-            "you summed each window without dividing by its 4 cells.",
-        ),
-        Mistake(
-            lambda f: avg_pool_2x2(f) * 2,
-            "you divided by 2; a 2x2 window has 4 cells.",
-        ),
-        Mistake(
-            lambda f: avg_pool_2x2(f.T),
-            "height and width are swapped: the map is (H, W) and the output is (H // 2, W // 2).",
-        ),
-        Mistake(
-            lambda f: m.pool_map(f, pool_windows(f.shape, 2, 2), "max"),
-            "you took the maximum of each window; average pooling takes the mean.",
-        ),
-    ),
+    mistakes=m.map_2x2_mistakes("avg"),
     hints=(
         "Same windows as Exercise 2.1; replace the maximum with the mean of the 4 cells.",
         "out = np.empty((H // 2, W // 2)) is float; out[i, j] = fmap[2*i : 2*i+2, 2*j : 2*j+2].mean().",
     ),
+    minutes=5,
 )
 
 
@@ -100,44 +83,35 @@ def _divisor_oracle(height: int, width: int, pool_size: int, stride: int) -> np.
     return np.rint(np.asarray(conv(ones))[0, ..., 0]).astype(int)
 
 
-def _divisor_cases() -> list[Case]:
-    specs = [(4, 4, 3, 1), (5, 5, 2, 2), (4, 6, 3, 2), (5, 7, 3, 2), (7, 5, 2, 3), (3, 3, 5, 1), (6, 6, 2, 2)]
-    return [Case(f"{h}x{w} map, pool {f}, stride {s}", (h, w, f, s)) for h, w, f, s in specs]
+# The last two have negative padding totals (stride larger than the window): clamped at 0.
+_DIVISORS = [(4, 4, 3, 1), (5, 5, 2, 2), (4, 6, 3, 2), (5, 7, 3, 2), (7, 5, 2, 3), (3, 3, 5, 1), (6, 6, 2, 2)]
+_DIVISORS += [(8, 5, 2, 5), (7, 9, 1, 4)]
+_DIVISOR_LABEL = "{0}x{1} map, pool {2}, stride {3}"
+
+
+def _draw_divisors(rng: np.random.Generator) -> list[Case]:
+    rows = [
+        tuple(int(v) for v in (*rng.integers(1, 12, size=2), *rng.integers(1, 6, size=2))) for _ in range(5)
+    ]
+    return make_cases(rows, _DIVISOR_LABEL + " [drawn]")
 
 
 check_same_divisor = Check(
     "3.2",
     "same_divisor",
-    cases=_divisor_cases,
+    cases=make_cases(_DIVISORS, _DIVISOR_LABEL),
+    draw=_draw_divisors,
     reference=same_divisor,
     oracle=_divisor_oracle,
     compare=compare_arrays,
-    mistakes=(
-        Mistake(
-            lambda h, w, f, s: np.full(pool_windows((h, w), f, s, "same").output_shape, f * f),
-            "you counted the padding cells: Keras divides by the number of REAL cells in each window, "
-            "so windows at the border have smaller divisors.",
-        ),
-        Mistake(
-            lambda h, w, f, s: m.windows_padding_before((h, w), f, s).counts(),
-            "your windows are shifted by one: TensorFlow puts the odd extra padding cell AFTER the map "
-            "(bottom / right), so the small divisors sit at the bottom and right.",
-        ),
-        Mistake(
-            lambda h, w, f, s: same_divisor(w, h, f, s),
-            "height and width are swapped: the divisor map has shape (out_h, out_w).",
-        ),
-        Mistake(
-            lambda h, w, f, s: pool_windows((h, w), f, 1, "same").counts(),
-            "you ignored the stride: windows start every `stride` cells, so there are ceil(n / stride) per axis.",
-        ),
-    ),
+    mistakes=m.DIVISOR_MISTAKES,
     hints=(
         "Work one axis at a time: the window of output i covers start .. start + pool_size - 1 with "
         "start = i * stride - pad_before; count the positions inside 0 .. n - 1. "
         "The 2-D count is the product of the row count and the column count.",
         "Per axis: min(start + pool_size, n) - max(start, 0); then np.outer(row_counts, col_counts).",
     ),
+    minutes=8,
 )
 
 
@@ -162,50 +136,186 @@ def avg_pool2d(fmap, pool_size, stride, padding):
     return out
 
 
-def _cases_2d() -> list[Case]:
-    specs = [
-        ("the article's map, 2x2, stride 2, 'valid'", ARTICLE_MAP, 2, 2, "valid"),
-        ("5x7 map, 3x3, stride 2, 'valid'", sample((5, 7), 61), 3, 2, "valid"),
-        ("the article's map, 3x3, stride 1, 'same'", ARTICLE_MAP, 3, 1, "same"),
-        ("5x5 map, 2x2, stride 2, 'same'", sample((5, 5), 62), 2, 2, "same"),
-        ("7x5 map, 3x3, stride 2, 'same'", sample((7, 5), 63), 3, 2, "same"),
-        ("6x4 map, 2x2, stride 3, 'same'", sample((6, 4), 64), 2, 3, "same"),
-        ("3x3 map, 5x5, stride 1, 'same' (window larger than map)", sample((3, 3), 65), 5, 1, "same"),
-    ]
-    return [Case(label, (x, f, s, p)) for label, x, f, s, p in specs]
-
-
 check_avg_pool2d = Check(
     "3.3",
     "avg_pool2d",
-    cases=_cases_2d,
+    cases=make_cases(
+        [
+            ("the 4x4 example map, 2x2, stride 2, 'valid'", ARTICLE_MAP, 2, 2, "valid"),
+            ("5x7 map, 3x3, stride 2, 'valid'", sample((5, 7), 61), 3, 2, "valid"),
+            ("the 4x4 example map, 3x3, stride 1, 'same'", ARTICLE_MAP, 3, 1, "same"),
+            ("5x5 map, 2x2, stride 2, 'same'", sample((5, 5), 62), 2, 2, "same"),
+            ("7x5 map, 3x3, stride 2, 'same'", sample((7, 5), 63), 3, 2, "same"),
+            ("6x4 map, 2x2, stride 3, 'same'", sample((6, 4), 64), 2, 3, "same"),
+            ("3x3 map, 5x5, stride 1, 'same' (window larger than map)", sample((3, 3), 65), 5, 1, "same"),
+            ("5x6 map of ints (int64), 2x2, stride 2, 'same'", int_map((5, 6), 66), 2, 2, "same"),
+        ]
+    ),
     reference=avg_pool2d,
     oracle=lambda x, f, s, p: keras_pool_map("avg", x, pool_size=f, strides=s, padding=p),
     compare=compare_floats,
-    mistakes=(
-        Mistake(
-            lambda x, f, s, p: m.pool_map(x, pool_windows(x.shape, f, s, p), "avg", padding_as_zero=True),
-            "you counted the padding cells in the average (zeros divided by the full window size). "
-            "Keras divides by the number of real cells: see Exercise 3.2.",
-        ),
-        Mistake(m.pool2d_over(m.windows_padding_before, "avg"), m.SHIFTED_WINDOWS),
-        Mistake(m.pool2d_over(m.windows_drop_last, "avg"), m.LAST_WINDOW_MISSING),
-        Mistake(
-            lambda x, f, s, p: np.floor(avg_pool2d(x, f, s, p)),
-            "your averages are rounded down: integer division (//) or an int output array drops the "
-            "fraction. Divide with / into a float array.",
-        ),
-        Mistake(
-            lambda x, f, s, p: m.pool_map(x, pool_windows(x.shape, f, s, p), "max"),
-            "you took the maximum of each window; average pooling takes the mean.",
-        ),
-    ),
+    mistakes=m.map_mistakes("avg"),
     hints=(
         "Start from your max_pool2d of Exercise 2.2, with a float output array and the mean instead of the max.",
         "Clip each window to the map before .mean(): the padding cells are then not counted, "
         "which is exactly Keras' divisor (Exercise 3.2).",
     ),
+    minutes=10,
 )
 
 
-CHECKS = (check_avg_pool_2x2, check_same_divisor, check_avg_pool2d)
+# --- 3.4 (by hand) ----------------------------------------------------------
+
+divisor_6x6 = [[9, 9, 6], [9, 9, 6], [6, 6, 4]]
+
+check_divisor_6x6 = value_check(
+    "3.4",
+    "divisor_6x6",
+    kind="by_hand",
+    reference=divisor_6x6,
+    oracle=lambda: _divisor_oracle(6, 6, 3, 2),
+    compare=compare_numbers,
+    # The square, clamped case: only these three change its divisor map.
+    mistakes=[
+        mistake.on(lambda fn: lambda: fn(6, 6, 3, 2))
+        for mistake in m.DIVISOR_MISTAKES
+        if mistake.key in ("padding_counted", "extra_cell_before", "ignores_stride")
+    ],
+    hints=(
+        "Per axis: 6 cells, windows of 3, stride 2: ceil(6 / 2) = 3 windows, padding total (3 - 1) * 2 + 3 - 6 = 1.",
+        "TensorFlow puts that cell AFTER: the windows cover rows 0-2, 2-4 and 4-6, so 3, 3 and 2 real rows.",
+    ),
+    minutes=3,
+)
+
+
+# --- 3.5 (find the bug) -----------------------------------------------------
+
+
+def avg_pool(fmap, pool_size):
+    out_h, out_w = fmap.shape[0] // pool_size, fmap.shape[1] // pool_size
+    out = np.zeros((out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            window = fmap[i * pool_size : (i + 1) * pool_size, j * pool_size : (j + 1) * pool_size]
+            out[i, j] = window.sum() / window.size
+    return out
+
+
+def _square(fn: Any) -> Any:
+    # Adapter to avg_pool(fmap, pool_size): stride = pool_size, 'valid'.
+    return lambda x, f: fn(x, f, f, "valid")
+
+
+check_avg_pool = Check(
+    "3.5",
+    "avg_pool",
+    kind="find_the_bug",
+    cases=make_cases(
+        [
+            ("4x4 map of ints (int64), pool 2", int_map((4, 4), 81), 2),
+            ("the 4x4 example map as ints, pool 2", ARTICLE_MAP.astype(np.int64), 2),
+            ("6x6 map of ints (int64), pool 3", int_map((6, 6), 82), 3),
+            ("5x7 float map, pool 2", sample((5, 7), 83), 2),
+        ]
+    ),
+    reference=avg_pool,
+    oracle=lambda x, f: keras_pool_map("avg", x, pool_size=f),
+    compare=compare_floats,
+    bug=m.int_buffer("avg").on(_square),
+    mistakes=[mistake.on(_square) for mistake in (m.floor_division, m.wrong_reduction("avg"))],
+    hints=(
+        "Check the dtype of `out` when fmap holds ints: what does np.zeros_like copy from fmap?",
+        "np.zeros_like(fmap, ...) makes an int array for an int map, and writing 2.75 into it stores 2. "
+        "Use np.zeros((out_h, out_w)), which is float.",
+    ),
+    minutes=3,
+)
+
+
+# --- 3.6 (design) -----------------------------------------------------------
+
+overlapping_avg = (3, 2, "same")
+
+
+def _parse_layer(got: Any) -> tuple[int, int, str]:
+    pool_size, stride, padding = got
+    if not all(
+        isinstance(v, int | np.integer) and not isinstance(v, bool) and v > 0 for v in (pool_size, stride)
+    ):
+        raise ValueError
+    if padding not in ("valid", "same"):
+        raise ValueError
+    return int(pool_size), int(stride), padding
+
+
+def _keras_avg_shape(pool_size: int, stride: int, padding: str) -> tuple[int, int]:
+    layer = keras().layers.AveragePooling2D(pool_size, strides=stride, padding=padding)
+    return tuple(int(d) for d in layer.compute_output_shape((1, 7, 7, 1))[1:3])
+
+
+def _compare_overlapping(expected: tuple[int, int], got: Any) -> str | None:
+    try:
+        f, s, p = _parse_layer(got)
+    except (TypeError, ValueError):
+        return "write a tuple (pool_size, stride, padding): two positive ints and 'valid' or 'same'"
+    if p == "valid" and f > 7:
+        return f"a {f}x{f} window does not fit in a 7x7 map with 'valid' padding"
+    if f <= s:
+        return f"pool_size {f} <= stride {s}: neighbouring windows do not overlap"
+    shape = _keras_avg_shape(f, s, p)
+    return (
+        None if shape == tuple(expected) else f"AveragePooling2D{(f, s, p)} maps 7x7 to {shape[0]}x{shape[1]}"
+    )
+
+
+def _output_size(got: Any) -> int:
+    f, s, p = _parse_layer(got)
+    return -(-7 // s) if p == "same" else (7 - f) // s + 1
+
+
+check_overlapping_avg = Check(
+    "3.6",
+    "overlapping_avg",
+    kind="design",
+    cases=[Case("your layer")],
+    reference=overlapping_avg,
+    oracle=lambda: _keras_avg_shape(*overlapping_avg),
+    compare=_compare_overlapping,
+    mistakes=(
+        Mistake(
+            None,
+            "windows overlap only when each is longer than the step between them: pool_size > stride.",
+            "no_overlap",
+            test=lambda got: _parse_layer(got)[0] <= _parse_layer(got)[1],
+        ),
+        Mistake(
+            None,
+            "'valid' drops the windows that do not fit: (7 - f) // s + 1 cells. With stride 2 that is at most 3; "
+            "use 'same' (ceil(7 / 2) = 4) or stride 1 with pool_size 4.",
+            "valid_too_small",
+            test=lambda got: _parse_layer(got)[2] == "valid" and _output_size(got) < 4,
+        ),
+        Mistake(
+            None,
+            "with 'same' the output has ceil(7 / stride) cells whatever the window: 4 needs stride 2.",
+            "same_wrong_stride",
+            test=lambda got: _parse_layer(got)[2] == "same" and _output_size(got) != 4,
+        ),
+    ),
+    hints=(
+        "'same' gives ceil(7 / stride) cells; 'valid' gives (7 - pool_size) // stride + 1. Which strides give 4?",
+        "Stride 2 with 'same' gives 4; any pool_size > 2 then overlaps, e.g. (3, 2, 'same').",
+    ),
+    minutes=4,
+)
+
+
+CHECKS = (
+    check_avg_pool_2x2,
+    check_same_divisor,
+    check_avg_pool2d,
+    check_divisor_6x6,
+    check_avg_pool,
+    check_overlapping_avg,
+)
