@@ -7,6 +7,12 @@ The solution notebooks are the single source. Every region between
 a stub that says what to write and raises NotImplementedError; the checkers
 report such a stub as "not attempted yet", so the exercise notebook runs
 clean top to bottom and shows the learner that feedback.
+
+A region at the top level of a cell whose first line is ``name = ...``
+(a value exercise: predict, by hand, choose, design) becomes ``name = ...``
+with the Ellipsis, which the checkers also report as "not attempted yet".
+A line ending in ``### BUG: <code>`` (a find-the-bug exercise) becomes
+``<code>`` at the same indentation: the exercise shows the buggy code.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 DEF = re.compile(r"^\s*def (\w+)\(")
+ASSIGN = re.compile(r"^(\w+) = ")
+BUG = re.compile(r"^(\s*).*?\s*### BUG: (.*)$")
 
 
 def stub(indent: str, function: str | None) -> list[str]:
@@ -36,6 +44,11 @@ def stub(indent: str, function: str | None) -> list[str]:
     ]
 
 
+def value_stub(name: str) -> list[str]:
+    """The lines that replace a top-level ``name = value`` solution region."""
+    return ["# Your answer here: replace ... with it (the task is in the cell above).", f"{name} = ..."]
+
+
 def strip_solutions(source: str) -> str:
     """``source`` with every solution region replaced by a stub.
 
@@ -45,6 +58,11 @@ def strip_solutions(source: str) -> str:
     def f(x):
         # Your code here: write the body of `f` (the task is in the cell above), then delete the next line.
         raise NotImplementedError("f is not written yet")
+    >>> print(strip_solutions("### BEGIN SOLUTION\\nshape = (1, 2)\\n### END SOLUTION"))
+    # Your answer here: replace ... with it (the task is in the cell above).
+    shape = ...
+    >>> print(strip_solutions("    best = -np.inf  ### BUG: best = 0"))
+        best = 0
     """
     out: list[str] = []
     function = None
@@ -56,14 +74,18 @@ def strip_solutions(source: str) -> str:
             continue
         if line.strip() == BEGIN:
             inside = True
-            out += stub(line[: len(line) - len(line.lstrip())], function)
+            indent = line[: len(line) - len(line.lstrip())]
+            following = source.splitlines()[number:]
+            value = ASSIGN.match(following[0]) if following and not indent else None
+            out += value_stub(value.group(1)) if value else stub(indent, function)
             continue
         if line.strip() == END:
             raise ValueError(f"{END!r} without {BEGIN!r} on line {number} of:\n{source}")
         match = DEF.match(line)
         if match:
             function = match.group(1)
-        out.append(line)
+        bug = BUG.match(line)
+        out.append(bug.group(1) + bug.group(2) if bug else line)
     if inside:
         raise ValueError(f"{BEGIN!r} without {END!r} in:\n{source}")
     return "\n".join(out)
