@@ -135,7 +135,7 @@ def test_binder_reads_runtime_pins_and_a_postbuild():
 
 
 def test_binder_lands_where_make_lab_lands():
-    config = json.loads((REPO / "jupyter" / "jupyter_server_config.json").read_text())
+    config = json.loads((REPO / "jupyter" / "jupyter_lab_config.json").read_text())
     assert config["LabApp"]["default_url"] == f"/lab/tree/{LANDING}"
     assert (REPO / LANDING).exists()
     assert f"LANDING := {LANDING}" in (REPO / "Makefile").read_text()
@@ -155,7 +155,7 @@ def test_settings_go_where_jupyter_and_ipython_read_them():
     places = {source.name: target for source, target in settings.targets(landing=True).items()}
     assert places["overrides.json"] == lab_app_settings_dir() / "overrides.json"
     assert str(places["ipython_kernel_config.json"].parent) in ENV_CONFIG_DIRS + SYSTEM_CONFIG_DIRS
-    assert str(places["jupyter_server_config.json"].parents[1]) in jupyter_config_path()
+    assert str(places["jupyter_lab_config.json"].parent) in jupyter_config_path()
     assert set(settings.targets(landing=False)) < set(settings.targets(landing=True))
 
 

@@ -8,8 +8,9 @@ Usage: python tools/install_jupyter_settings.py [--landing]
   IPython kernel of this environment reads it: inline figures in 'retina'
   format, twice the pixels at the same size on screen, so they stay sharp on
   HiDPI displays.
-- with ``--landing``, ``jupyter/jupyter_server_config.json`` ->
-  ``<prefix>/etc/jupyter``: the server opens on the landing notebook. Binder
+- with ``--landing``, ``jupyter/jupyter_lab_config.json`` -> ``<prefix>/etc/jupyter``
+  (JupyterLab reads its own settings from that name): the server opens on the
+  landing notebook. Binder
   needs it (postBuild); ``make lab`` says so on its command line instead.
 
 ``make setup`` and Binder's ``postBuild`` both run this script, so a learner's
@@ -35,9 +36,7 @@ def targets(landing: bool) -> dict[Path, Path]:
         SETTINGS / "ipython_kernel_config.json": prefix / "etc" / "ipython" / "ipython_kernel_config.json",
     }
     if landing:
-        files[SETTINGS / "jupyter_server_config.json"] = (
-            prefix / "etc" / "jupyter" / "jupyter_server_config.d" / "pooling-course.json"
-        )
+        files[SETTINGS / "jupyter_lab_config.json"] = prefix / "etc" / "jupyter" / "jupyter_lab_config.json"
     return files
 
 

@@ -40,6 +40,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 LANDING = "notebooks/00_start_here.ipynb"
@@ -140,6 +141,41 @@ def wait_for(check, timeout: float, what: str):
     raise RuntimeError(f"timed out after {timeout} s waiting for {what}")
 
 
+# Run in the landing notebook's kernel: where poolutils comes from, and the inline figure format.
+KERNEL_PROBE = """
+import IPython, poolutils
+print(poolutils.__file__)
+print(sorted(IPython.get_ipython().config.InlineBackend.figure_formats))
+"""
+
+
+def ask_kernel(connection_file: Path) -> dict:
+    """Connect to a kernel the server started (as the browser would) and run :data:`KERNEL_PROBE`."""
+    from jupyter_client import BlockingKernelClient
+
+    wait_for(connection_file.exists, KERNEL_START_TIMEOUT, f"{connection_file.name}")
+    client = BlockingKernelClient(connection_file=str(connection_file))
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
+        lines: list[str] = []
+
+        def collect(msg: dict) -> None:
+            if msg["msg_type"] == "stream":
+                lines.extend(msg["content"]["text"].splitlines())
+
+        reply = client.execute_interactive(KERNEL_PROBE, output_hook=collect, timeout=KERNEL_START_TIMEOUT)
+    finally:
+        client.stop_channels()
+    status = reply["content"]["status"]
+    return {
+        "kernel_status": status,
+        "kernel_poolutils": lines[0] if lines else None,
+        "kernel_figure_formats": lines[1] if len(lines) > 1 else None,
+    }
+
+
 def serve_and_open(repo: Path, env: Path, work: Path, report: dict) -> None:
     """Start the server as Binder does and open the landing notebook through the REST API."""
     port, token = free_port(), secrets.token_hex(24)
@@ -194,15 +230,7 @@ def serve_and_open(repo: Path, env: Path, work: Path, report: dict) -> None:
             "kernel": {"name": "python3"},
         }
         status, _, session = request(f"{url}/api/sessions", token, "POST", body)
-        kernel = session["kernel"]["id"]
-        state = wait_for(
-            lambda: (
-                (s := request(f"{url}/api/kernels/{kernel}", token)[2]["execution_state"]) in ("idle",) and s
-            ),
-            KERNEL_START_TIMEOUT,
-            "the landing notebook's kernel",
-        )
-        report["kernel_state"] = state
+        report.update(ask_kernel(dirs["jupyter-runtime"] / f"kernel-{session['kernel']['id']}.json"))
         request(f"{url}/api/sessions/{session['id']}", token, "DELETE")
     finally:
         try:
@@ -246,7 +274,8 @@ def replay(work: Path, with_test_tools: bool) -> dict:
     serve_and_open(repo, env, work, report)
     step(
         f"server: / -> {report['root_redirect']}; {LANDING}: HTTP {report['landing_status']}, "
-        f"{report['landing_cells']} cells; kernel {report['kernel_state']}"
+        f"{report['landing_cells']} cells; its kernel: {report['kernel_status']}, poolutils from "
+        f"{report['kernel_poolutils']}, inline figures {report['kernel_figure_formats']}"
     )
 
     nbval = [str(env / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider", "--nbval", LANDING]
@@ -268,11 +297,12 @@ def replay(work: Path, with_test_tools: bool) -> dict:
 
 def passed(report: dict) -> bool:
     return (
-        report["root_redirect"] is not None
-        and report["root_redirect"].endswith(f"/lab/tree/{LANDING}")
+        urlsplit(report["root_redirect"] or "").path == f"/lab/tree/{LANDING}"
         and report["landing_status"] == report["landing_page_status"] == 200
         and report["landing_cells"] > 0
-        and report["kernel_state"] == "idle"
+        and report["kernel_status"] == "ok"
+        and report["kernel_poolutils"].startswith(str(Path(report["workdir"]) / "repo" / "poolutils"))
+        and report["kernel_figure_formats"] == "['retina']"
         and report["nbval_exit"] == 0
         and report["poolutils_installed"]
         and not report["test_tools_installed"]
