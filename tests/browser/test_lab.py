@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from poolutils.shapes import pool_output_size
+from poolutils.widgets._ui import STATIC_TEXT
 
 from .conftest import NOTEBOOKS, Lab
 
@@ -54,6 +55,30 @@ CELL_REPORT_JS = """() => {
         errors: c.outputs.toJSON().filter(o => o.output_type === "error").map(o => `${o.ename}: ${o.evalue}`),
         source: c.sharedModel.getSource().slice(0, 80),
     }));
+}"""
+
+
+# Per output that holds a widget view (in the model): what JupyterLab drew for it. The static
+# fallback (image/png, text/plain) must show only where the live view cannot: before a run.
+WIDGET_OUTPUTS_JS = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const report = [];
+    const cells = panel.content.widgets.filter(c => c.model.type === "code");
+    for (const cell of cells) {
+        const outputs = cell.model.outputs.toJSON();
+        cell.outputArea.widgets.forEach((child, i) => {
+            const data = (outputs[i] || {}).data || {};
+            if (!("application/vnd.jupyter.widget-view+json" in data)) return;
+            const node = child.node;
+            report.push({
+                live: node.querySelectorAll(".pool-widget").length,
+                images: node.querySelectorAll("img").length,
+                widgetImages: node.querySelectorAll(".pool-widget img").length,
+                text: node.textContent,
+            });
+        });
+    }
+    return report;
 }"""
 
 
@@ -102,7 +127,23 @@ def assert_clean_run(page, report: list[dict]) -> None:
     text = page.evaluate(OUTPUT_TEXT_JS)
     failures = [failure for failure in WIDGET_FAILURES if failure in text]
     assert not failures, f"widget failures shown: {failures}"
+    assert_live_widgets_alone(page)
     assert NEWS_PROMPT not in page.locator("body").inner_text(), "the Jupyter news prompt is showing"
+
+
+def assert_live_widgets_alone(page) -> None:
+    """Each widget output shows the live widget and nothing twice: no static picture or line beside it."""
+    for output in page.evaluate(WIDGET_OUTPUTS_JS):
+        assert output["live"] == 1, f"a widget output shows no live widget: {output['text'][:200]!r}"
+        assert output["images"] == output["widgetImages"], "a static picture is drawn beside the live widget"
+        assert STATIC_TEXT not in output["text"]
+
+
+def assert_stored_widgets_show_their_picture(page) -> None:
+    """Before a run (stored outputs, untrusted notebook) each widget output shows its fallback PNG."""
+    for output in page.evaluate(WIDGET_OUTPUTS_JS):
+        assert output["live"] == 0 and output["images"] == 1, f"stored widget output shows {output}"
+        assert not any(failure in output["text"] for failure in WIDGET_FAILURES)
 
 
 def shoot(page, widget, path: Path) -> None:
@@ -196,6 +237,8 @@ def test_output_size_calculator(page, lab: Lab, screenshots: Path):
 @pytest.mark.parametrize("name", notebook_names())
 def test_notebook_runs_in_the_browser(page, lab: Lab, screenshots: Path, name: str):
     open_notebook(page, lab, name)
+    # Stored outputs are drawn once the notebook is open; the static fallback stands in for widgets.
+    assert_stored_widgets_show_their_picture(page)
     assert_clean_run(page, run_all(page))
     path = screenshots / f"run_{Path(name).stem}.png"
     widgets = page.locator(".pool-widget")
