@@ -10,12 +10,18 @@ windows form a strided *view* of the input (no copy), and one ufunc call
 then 3 + 3 ufunc calls over whole arrays instead of 9 Python-level passes
 per output cell, and there is no im2col copy of the input.
 
-Three details make it fast:
+Four details make it fast:
 
 * the axis with the largest memory stride is reduced first, so its views are
   runs of whole rows that NumPy streams as long contiguous blocks;
-* batch items are reduced in parallel threads (NumPy ufuncs release the GIL);
-  only one item's intermediate per thread is alive at a time;
+* batch items are reduced in parallel (NumPy ufuncs release the GIL), one
+  item's intermediate per thread alive at a time. The calling thread pools
+  items too, so on a busy machine, where a helper thread may wake up late,
+  the caller does its share instead of waiting (:func:`_for_each`);
+* a float max is raised to the lowest finite value (TensorFlow's start
+  value) against a block of that value, never a scalar: NumPy's ``fmax``
+  with a scalar operand has no SIMD loop and ran 4x slower, as slow as the
+  reduction of a whole axis (:func:`_raise_to_floor`);
 * 'same' padding is never materialised: offsets that would read padding are
   simply not folded into the windows they would fall in
   (:meth:`poolutils.windows.AxisWindows.offsets`).
@@ -23,11 +29,19 @@ Three details make it fast:
 The Python-level work (which offsets, in which order) is planned once per
 call, so the threads spend their time inside NumPy, not waiting for the GIL;
 reused per-thread scratch buffers spare the page faults of fresh arrays.
+
+Measured and not kept: reducing each item in blocks of rows whose
+intermediate stays in the L2 cache, and folding all k*k strided views of a
+window straight into the output. Blocks cost more ufunc calls than the
+cache saves (the intermediate of one item already fits the 32 MiB L3 of the
+benchmark machine), and the k*k views are short strided runs for every
+one of the k*k calls, where the separable way has them in one pass only.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -47,9 +61,39 @@ _FLOOR_SIZE = 1 << 14
 _local = threading.local()
 
 
+# Helper threads beside the calling thread: with it, one thread per core.
+_HELPERS = (os.cpu_count() or 1) - 1
+
+
 @cache
-def _executor() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+def _helper_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=_HELPERS)
+
+
+def _for_each(n: int, work: Callable[[int], None]) -> None:
+    """``work(i)`` for ``i`` in ``range(n)``, on the calling thread and the helper threads.
+
+    The calling thread takes items too, from the same queue. On a busy
+    machine a helper may wake up late; the caller then does its share
+    instead of waiting, and a helper that never started is cancelled.
+    """
+    todo = queue.SimpleQueue()
+    for i in range(n):
+        todo.put(i)
+
+    def drain() -> None:
+        while True:
+            try:
+                i = todo.get_nowait()
+            except queue.Empty:
+                return
+            work(i)
+
+    started = [_helper_pool().submit(drain) for _ in range(min(_HELPERS, n - 1))]
+    drain()
+    for future in started:
+        if not future.cancel():
+            future.result()  # a helper still finishing its item (or raising)
 
 
 def _at(axis: int, index: AxisIndex) -> tuple:
@@ -159,9 +203,7 @@ def _pool(
     out = np.empty(shape, dtype=x.dtype)
     # The batch axis is 0 and never pooled, so items are independent.
     if x.shape[0] > 1 and out.size >= _PARALLEL_MIN_OUTPUT:
-        futures = [_executor().submit(_pool_item, x[b], out[b], 1, job) for b in range(x.shape[0])]
-        for future in futures:
-            future.result()
+        _for_each(x.shape[0], lambda b: _pool_item(x[b], out[b], 1, job))
     else:
         _pool_item(x, out, 0, job)
     return out

@@ -1,0 +1,91 @@
+"""The fast engine's own machinery: the threaded batch path and the floor of a float max.
+
+tests/test_pooling_vs_keras.py compares small inputs, which take neither the
+threaded path (outputs of 2**16 values and more) nor more than one block of
+the floor (2**14 values); these inputs take both, with a remainder.
+"""
+
+import threading
+
+import numpy as np
+import pytest
+
+import poolutils as pu
+from poolutils import reduction
+from poolutils.keras_check import keras_pool
+
+
+def _with_nan_and_inf_windows(rng, shape):
+    """Random input whose first and last 2x2 windows of every item are all NaN or all -inf."""
+    x = rng.standard_normal(shape).astype(np.float32)
+    x[:, :2, :2, :] = np.nan
+    x[:, -2:, -2:, :] = -np.inf
+    x[:, :2, -2:, : shape[3] // 2] = np.nan
+    x[:, :2, -2:, shape[3] // 2 :] = -np.inf
+    return x
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        (2, 66, 66, 16),  # one thread; output 2 * 17424 values: two floor blocks and a remainder
+        (4, 130, 130, 8),  # threaded; each item's 33800 values: two floor blocks and a remainder
+    ],
+)
+def test_max_over_large_outputs_matches_keras_on_nan_and_inf(keras, rng, shape):
+    x = _with_nan_and_inf_windows(rng, shape)
+    ours = pu.max_pool(x, 2)
+    assert (ours.size >= reduction._PARALLEL_MIN_OUTPUT) == (shape[0] == 4)
+    assert ours[0].size > reduction._FLOOR_SIZE and ours[0].size % reduction._FLOOR_SIZE
+    np.testing.assert_array_equal(ours, keras_pool("max", x, pool_size=2))
+    # The all-NaN and all -inf windows are raised to the floor, at both ends of every item.
+    lowest = np.finfo(np.float32).min
+    assert (ours[:, 0, 0] == lowest).all() and (ours[:, -1, -1] == lowest).all()
+
+
+@pytest.mark.parametrize("kind", ["max", "avg"])
+def test_threaded_batch_matches_keras_with_same_padding(keras, rng, kind):
+    x = rng.standard_normal((3, 101, 67, 24)).astype(np.float32)
+    kwargs = dict(pool_size=3, strides=2, padding="same")
+    ours = getattr(pu, f"{kind}_pool")(x, **kwargs)
+    assert ours.size >= reduction._PARALLEL_MIN_OUTPUT
+    np.testing.assert_allclose(ours, keras_pool(kind, x, **kwargs), rtol=1e-6, atol=1e-6)
+
+
+def test_for_each_does_every_item_once_across_threads():
+    done, threads = [], set()
+
+    def work(i):
+        done.append(i)
+        threads.add(threading.get_ident())
+        np.ones(1 << 20).sum()  # release the GIL for a while, so the helper gets items
+
+    reduction._for_each(64, work)
+    assert sorted(done) == list(range(64))
+    assert threading.get_ident() in threads  # the caller works too
+
+
+def test_for_each_does_not_wait_for_a_busy_helper():
+    """With every helper busy, the caller does all items and returns, instead of queueing behind them."""
+    release = threading.Event()
+    busy = [reduction._helper_pool().submit(release.wait) for _ in range(reduction._HELPERS)]
+    done = []
+    caller = threading.Thread(target=reduction._for_each, args=(8, done.append))
+    caller.start()
+    caller.join(timeout=10)
+    finished = not caller.is_alive()
+    release.set()
+    for future in busy:
+        future.result()
+    caller.join()
+    assert finished, "_for_each waited for a helper that was busy elsewhere"
+    assert sorted(done) == list(range(8))
+
+
+def test_for_each_raises_the_error_of_an_item():
+    def work(i):
+        if i == 5:
+            raise ValueError("item 5")
+
+    with pytest.raises(ValueError, match="item 5"):
+        reduction._for_each(8, work)
