@@ -792,7 +792,10 @@ class Check:
             if report is not None:
                 return report
         if not self.takes_function:
-            return self._report(Status.PASSED, "correct, same as Keras.", self._passed_details())
+            message = {"design": "it works: Keras confirms your design.", "choose": "correct."}
+            return self._report(
+                Status.PASSED, message.get(self.kind, "correct, same as Keras."), self._passed_details()
+            )
         fixed = ": the bug is fixed" if self.bug is not None else ""
         return self._report(Status.PASSED, f"correct on all {len(cases)} cases, same as Keras{fixed}.")
 
@@ -1130,7 +1133,7 @@ def choice_check(
        got:       'b'
        diagnosis: B is not it: that is 1 + 2.
     >>> print(c.evaluate("A"))
-    ✅ Exercise 9.2 (which): correct, same as Keras.
+    ✅ Exercise 9.2 (which): correct.
        why A: 1 + 1 = 2.
        why not B: that is 1 + 2.
     """
