@@ -30,6 +30,15 @@ ROOT = Path(__file__).resolve().parents[1]
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 DEF = re.compile(r"^\s*def (\w+)\(")
+#: How each kind of exercise is named in the notebooks' headings.
+KIND_NAMES = {
+    "implement": "write code",
+    "find_the_bug": "find the bug",
+    "predict": "predict, then check",
+    "by_hand": "by hand",
+    "design": "design",
+    "choose": "choose and explain",
+}
 ASSIGN = re.compile(r"^(\w+) = ")
 BUG = re.compile(r"^(\s*).*?\s*### BUG: (.*)$")
 
