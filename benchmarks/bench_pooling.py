@@ -54,14 +54,19 @@ ONEDNN_LINE = "oneDNN custom operations are on"
 
 
 def interleaved_times(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
-    """Seconds per call of each contender, one call of each per round, so load hits all alike."""
+    """Seconds per call of each contender, one call of each per round, so load hits all alike.
+
+    The order rotates from round to round, so no contender always runs right
+    after the same other one (whose data it would find in, or evicted from, the cache).
+    """
     times: dict[str, list[float]] = {name: [] for name in contenders}
     for fn in contenders.values():
         fn()  # warm-up: first calls pay for allocation and kernel selection
-    for _ in range(rounds):
-        for name, fn in contenders.items():
+    names = list(contenders)
+    for i in range(rounds):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
             start = time.perf_counter()
-            fn()
+            contenders[name]()
             times[name].append(time.perf_counter() - start)
     return times
 
