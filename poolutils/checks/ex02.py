@@ -104,6 +104,7 @@ check_max_pool2d = Check(
             ("6x7 negative map, 2x2, stride 2, 'same'", all_negative((6, 7), 37), 2, 2, "same"),
             ("3x3 map, 5x5, stride 1, 'same' (window larger than map)", sample((3, 3), 38), 5, 1, "same"),
             ("5x5 map of halves, 3x3, stride 2, 'same'", halves((5, 5), 30), 3, 2, "same"),
+            ("8x7 map, 2x2, stride 5, 'same' (negative padding total)", sample((8, 7), 29), 2, 5, "same"),
         ]
     ),
     reference=max_pool2d,
@@ -187,6 +188,13 @@ check_max_pool_batch = Check(
                 all_negative((2, 6, 6, 2), 45),
                 (3, 3),
                 (2, 2),
+                "same",
+            ),
+            (
+                "batch 2, 8x5, 2 channels, pool (2, 2), strides (5, 2), 'same' (negative padding total)",
+                sample((2, 8, 5, 2), 48),
+                (2, 2),
+                (5, 2),
                 "same",
             ),
             (

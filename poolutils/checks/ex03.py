@@ -149,6 +149,7 @@ check_avg_pool2d = Check(
             ("6x4 map, 2x2, stride 3, 'same'", sample((6, 4), 64), 2, 3, "same"),
             ("3x3 map, 5x5, stride 1, 'same' (window larger than map)", sample((3, 3), 65), 5, 1, "same"),
             ("5x6 map of ints (int64), 2x2, stride 2, 'same'", int_map((5, 6), 66), 2, 2, "same"),
+            ("8x7 map, 2x2, stride 5, 'same' (negative padding total)", sample((8, 7), 67), 2, 5, "same"),
         ]
     ),
     reference=avg_pool2d,

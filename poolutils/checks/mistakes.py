@@ -93,7 +93,17 @@ def size_ignoring_stride(n: int, f: int, s: int) -> int:
     return n - f + 1
 
 
+@mistake(
+    "same_formula_for_valid",
+    "you used ceil(n / s), the size of 'same' padding; with 'valid' every window must fit inside the "
+    "input, so there are floor((n - f) / s) + 1.",
+)
+def same_formula_for_valid(n: int, f: int, s: int) -> int:
+    return -(-n // s)
+
+
 SIZE_MISTAKES = (article_size, article_size_floored, size_without_plus_one, size_ignoring_stride)
+SIZE_MISTAKES += (same_formula_for_valid,)
 
 
 # --- output sizes with padding: (n, pool_size, stride, padding) -> int -------
@@ -162,7 +172,18 @@ def padding_split_unclamped(n: int, f: int, s: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
+@mistake(
+    "odd_cell_dropped",
+    "you put total // 2 on BOTH sides, so an odd total loses a cell; the after side gets the rest: "
+    "after = total - total // 2.",
+)
+def padding_split_halved(n: int, f: int, s: int) -> tuple[int, int]:
+    total = max(_same_total(n, f, s), 0)
+    return total // 2, total // 2
+
+
 SPLIT_MISTAKES = (padding_split_before, padding_split_ignoring_stride, padding_split_unclamped)
+SPLIT_MISTAKES += (padding_split_halved,)
 
 
 # --- a stack of layers: (batch, H, W, C) -> output shape ---------------------
@@ -259,6 +280,24 @@ def windows_padding_before(
     for a in geo.axes:
         before, after = a.padding
         axes.append(_shift(a, -1) if after > before else a)
+    return Windows(tuple(axes))
+
+
+def windows_unclamped(
+    spatial_shape: Sequence[int],
+    pool_size: int | Sequence[int],
+    strides: int | Sequence[int] | None,
+    padding: str = "same",
+) -> Windows:
+    """'same' windows placed with an unclamped padding total: a negative total shifts them forward."""
+    geo = pool_windows(spatial_shape, pool_size, strides, padding)
+    if padding != "same":
+        return geo
+    axes = []
+    for a in geo.axes:
+        total = _same_total(a.n, a.stops[0] - a.starts[0], a.stride)
+        # The right windows start at i*s - max(total, 0) // 2; unclamped, at i*s - total // 2.
+        axes.append(_shift(a, max(total, 0) // 2 - total // 2))
     return Windows(tuple(axes))
 
 
@@ -369,6 +408,16 @@ def shifted_windows(mode: str) -> Mistake:
     )
 
 
+def unclamped_windows(mode: str) -> Mistake:
+    """'same' windows shifted forward by a negative, unclamped padding total."""
+    return Mistake(
+        lambda x, f, s, p: pool_map(x, windows_unclamped(np.shape(x), f, s, p), mode),
+        "your padding total went negative (stride larger than the window) and moved the windows; "
+        "clamp it at 0: max((out - 1) * s + f - n, 0), so the first window starts at cell 0.",
+        "unclamped_total",
+    )
+
+
 def last_window_missing(mode: str) -> Mistake:
     """The loop stops one window early on each axis."""
     return Mistake(
@@ -470,6 +519,7 @@ def map_mistakes(mode: str) -> tuple[Mistake, ...]:
     return (
         zero_padding(mode),
         shifted_windows(mode),
+        unclamped_windows(mode),
         last_window_missing(mode),
         ignores_stride(mode),
         same_as_valid(mode),
@@ -514,7 +564,7 @@ def batch_mistakes(mode: str) -> tuple[Mistake, ...]:
     def right(x: np.ndarray, f: Any, s: Any, p: str) -> np.ndarray:
         return pool_batch(x, pool_windows(x.shape[1:3], f, s, p), mode)
 
-    lifted = (zero_padding(mode), shifted_windows(mode), int_buffer(mode))
+    lifted = (zero_padding(mode), shifted_windows(mode), unclamped_windows(mode), int_buffer(mode))
     specific = (running_max_from_zero,) if mode == "max" else ()
     return (
         Mistake(
