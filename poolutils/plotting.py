@@ -9,8 +9,9 @@ Artists carry a ``gid`` so tests can find them: ``"value"`` (a number written
 in a cell), ``"padding"`` (a padding cell), ``"highlight"`` (the window or the
 output cell being explained), ``"winner"`` (the cell a max pool keeps),
 ``"block"`` (a boundary between blocks of cells), ``"dropped"`` (a cell no
-'valid' window reads), ``"window"`` (one window drawn along an axis) and
-``"divisor"`` (what an average divides that window's sum by).
+'valid' window reads), ``"window"`` (one window drawn along an axis),
+``"divisor"`` (what an average divides that window's sum by) and ``"beyond"``
+(a cell a ceil-mode window reaches past the declared padding).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ CMAP = "Blues"
 
 POOLS = {"max": max_pool, "avg": avg_pool}
 SECOND_STYLE = {"edgecolor": SECOND, "linestyle": "--", "gid": "highlight"}
+# A cell a ceil-mode window reaches beyond the padding the layer declares.
+BEYOND_STYLE = {"facecolor": "white", "edgecolor": "0.4", "hatch": "..", "linestyle": "--", "gid": "beyond"}
 
 # Figure layout in inches. Fixed margins instead of tight_layout: it costs a
 # full extra draw per figure, which would make widgets lag.
@@ -388,7 +391,9 @@ def plot_axis_windows(n: int, pool_size: int, stride: int | None = None, padding
 
 
 def plot_axis_conventions(
-    rows: Sequence[tuple[str, AxisWindows]], divisors: Sequence[Sequence[int] | None] | None = None
+    rows: Sequence[tuple[str, AxisWindows]],
+    divisors: Sequence[Sequence[int] | None] | None = None,
+    padding: Sequence[tuple[int, int] | None] | None = None,
 ) -> Figure:
     """Several conventions' windows over the same axis, one panel each, cells aligned.
 
@@ -402,6 +407,11 @@ def plot_axis_conventions(
     divisors : sequence of (sequence of int or None), optional
         Per panel, what each window's sum is divided by, written on its bar
         as "/ d" (for average pooling).
+    padding : sequence of ((int, int) or None), optional
+        Per panel, the padding the layer declares (before, after), e.g.
+        PyTorch's ``(p, p)``. Cells a window reaches beyond it (what
+        ``ceil_mode`` adds) are drawn dotted, "past the padding". None: every
+        cell outside the input is padding, as for Keras' 'same'.
 
     Returns
     -------
@@ -413,6 +423,13 @@ def plot_axis_conventions(
     >>> fig = plot_axis_conventions([("'same'", axis_windows(4, 3, 2, "same"))], divisors=[[3, 2]])
     >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "divisor"]
     ['/ 3', '/ 2']
+    >>> plt.close(fig)
+
+    PyTorch's ceil mode without padding: the cell after the input is past the padding.
+
+    >>> fig = plot_axis_conventions([("ceil", axis_windows(4, 3, 2, "same"))], padding=[(0, 0)])
+    >>> [p.get_gid() for p in fig.axes[0].patches].count("beyond")
+    1
     >>> plt.close(fig)
     """
     if not rows or len({axis.n for _, axis in rows}) != 1:
@@ -434,14 +451,24 @@ def plot_axis_conventions(
     _fixed_margins(fig)
     fig.subplots_adjust(hspace=0.45)
     for i, (ax, (title, axis)) in enumerate(zip(axes[:, 0], rows)):
-        _draw_axis(ax, axis, (lo, hi), None if divisors is None else divisors[i])
+        _draw_axis(
+            ax,
+            axis,
+            (lo, hi),
+            None if divisors is None else divisors[i],
+            None if padding is None else padding[i],
+        )
         ax.set_title(title, fontsize=10)
     _legend(axes[-1, 0], fig)
     return fig
 
 
 def _draw_axis(
-    ax: Axes, axis: AxisWindows, span: tuple[int, int], divisors: Sequence[int] | None = None
+    ax: Axes,
+    axis: AxisWindows,
+    span: tuple[int, int],
+    divisors: Sequence[int] | None = None,
+    declared: tuple[int, int] | None = None,
 ) -> None:
     """Input cells ``span[0] .. span[1] - 1`` on top, one bar per window below."""
     n = axis.n
@@ -450,7 +477,9 @@ def _draw_axis(
     for start, stop in zip(axis.starts, axis.stops):
         read[max(start, 0) : max(min(stop, n), 0)] = True
     for c in range(-before, n + after):
-        if not 0 <= c < n:
+        if declared is not None and not -declared[0] <= c < n + declared[1]:
+            style = BEYOND_STYLE
+        elif not 0 <= c < n:
             style = {"facecolor": PADDING_FACE, "hatch": "//", "gid": "padding"}
         elif not read[c]:
             style = {"facecolor": "mistyrose", "hatch": "xx", "edgecolor": "tab:red", "gid": "dropped"}
@@ -494,6 +523,10 @@ def _legend(ax: Axes, fig: Figure) -> None:
         handles.append(Patch(facecolor=PADDING_FACE, edgecolor="0.4", hatch="//", label="padding"))
     if "dropped" in gids:
         handles.append(Patch(facecolor="mistyrose", edgecolor="tab:red", hatch="xx", label="never read"))
+    if "beyond" in gids:
+        handles.append(
+            Patch(**{k: v for k, v in BEYOND_STYLE.items() if k != "gid"}, label="past the padding")
+        )
     if handles:
         ax.legend(
             handles=handles,

@@ -225,3 +225,19 @@ def test_axis_conventions_draw_pytorch_windows_where_keras_composition_reads(ker
     with pytest.raises(ValueError, match="one input length"):
         plot_axis_conventions([("a", axis), ("b", torch_windows((5,), 3, 2, 1).axes[0])])
     plt.close(fig)
+
+
+@pytest.mark.parametrize(("n", "k", "s", "p"), [(4, 3, 2, 1), (6, 3, 2, 0), (5, 2, 2, 1), (7, 3, 3, 1)])
+def test_cells_past_the_declared_padding_are_what_ceil_mode_adds(n, k, s, p):
+    from poolutils.porting import torch_padding, torch_windows
+
+    before, after = torch_padding(n, k, s, p, ceil_mode=True)
+    axis = torch_windows((n,), k, s, p, True).axes[0]
+    reach = (-axis.starts[0], axis.stops[-1] - n)  # padding cells the windows read
+    fig = plot_axis_conventions([("ceil", axis)], padding=[(p, p)])
+    ax = fig.axes[0]
+    beyond = sorted(round(c.get_x() + 0.5) for c in gid_patches(ax, "beyond"))
+    padded = sorted(round(c.get_x() + 0.5) for c in gid_patches(ax, "padding"))
+    assert beyond == list(range(n + p, n + after)) == list(range(n + p, n + reach[1]))
+    assert padded == [*range(-before, 0), *range(n, min(n + p, n + reach[1]))]
+    plt.close(fig)
