@@ -11,10 +11,6 @@ TEST_STAMP := $(VENV)/.installed-test
 SETTINGS := $(VENV)/.jupyter-settings
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-# TensorFlow is silent and deterministic with these, in every process and kernel we start.
-export TF_CPP_MIN_LOG_LEVEL := 3
-export TF_ENABLE_ONEDNN_OPTS := 0
-
 LANDING := notebooks/00_start_here.ipynb
 # Jupyter refuses to start as root (containers, CI machines) unless told to.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)

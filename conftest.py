@@ -1,11 +1,7 @@
 """Root conftest: applies to notebooks and doctests as well as tests/."""
 
-import os
-
-# Set before TensorFlow is imported anywhere, in this process and in the
-# notebook kernels nbval starts (they inherit the environment).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+# TensorFlow runs in its default configuration (oneDNN on) everywhere; its start-up
+# lines are silenced where it is imported, in poolutils.keras_check.keras().
 
 
 def pytest_collectstart(collector):

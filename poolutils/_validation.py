@@ -1,8 +1,21 @@
 """Argument checks shared by every public function.
 
-Each check echoes what it received and says what is allowed, in the style of
-Keras' own ``compute_pooling_output_shape`` messages, so that a learner who
-passes ``pool_size=0`` reads a sentence instead of a NumPy traceback.
+Each check names the argument as the caller passed it, echoes what it
+received and says what is allowed, in the style of Keras' own
+``compute_pooling_output_shape`` messages, so that a learner who passes
+``pool_size=0`` reads a sentence instead of a NumPy traceback.
+
+Two limits keep every function quick, whatever it is given:
+
+* ``MAX_SIZE``: sizes, strides and output sizes are TensorFlow's kernel
+  attributes, int32 values; Keras refuses larger ones, and so does poolutils
+  (window offsets of ``2**63`` would overflow NumPy's int64 silently).
+* ``MAX_AXIS_CELLS``: a window geometry lists every window along each axis,
+  so no axis may have more input or output cells than this. An array's
+  own axes are far below it; only a size typed by hand reaches it.
+* ``MAX_ARRAY_CELLS``: an array built from a shape typed by hand (the
+  average pooling gradient's ``input_shape``) holds at most this many cells,
+  1 GiB of float32.
 """
 
 from __future__ import annotations
@@ -15,49 +28,117 @@ import numpy as np
 PADDINGS = ("valid", "same")
 MODES = ("max", "avg")
 DATA_FORMATS = ("channels_last", "channels_first")
+MAX_SIZE = 2**31 - 1
+MAX_AXIS_CELLS = 2**24
+MAX_ARRAY_CELLS = 2**28
 
 
-def _is_int(value: object) -> bool:
+def as_int(value: object) -> int | None:
+    """``value`` as an int if it is an integer (a 0-d integer array counts), else None."""
     # bool is an Integral in Python; a pool size of True is always a mistake.
-    return isinstance(value, Integral) and not isinstance(value, bool)
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
+        return int(value)
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        return int(value)
+    return None
 
 
-def positive_int(value: object, name: str) -> int:
-    """Return ``value`` as an int, or raise if it is not a positive integer."""
-    if not _is_int(value):
-        raise TypeError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r} of type {type(value).__name__}."
-        )
-    if value <= 0:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}.")
-    return int(value)
+def _describe(value: object) -> str:
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    return type(value).__name__
+
+
+def positive_int(value: object, name: str, limit: int = MAX_SIZE) -> int:
+    """Return ``value`` as an int, or raise if it is not an integer in ``1 .. limit``."""
+    allowed = f"a positive integer (at most {limit:,})"
+    number = as_int(value)
+    if number is None:
+        raise TypeError(f"`{name}` must be {allowed}. Received: {name}={value!r} of type {_describe(value)}.")
+    if not 0 < number <= limit:
+        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={value!r}.")
+    return number
+
+
+def _entries(value: object, name: str, allowed: str) -> tuple[object, ...]:
+    if isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, (str, bytes)):
+        if isinstance(value, np.ndarray) and value.ndim != 1:
+            raise TypeError(f"`{name}` must be {allowed}. Received: {name}={value!r}.")
+        return tuple(value)
+    raise TypeError(f"`{name}` must be {allowed}. Received: {name}={value!r} of type {_describe(value)}.")
 
 
 def int_tuple(value: object, rank: int, name: str) -> tuple[int, ...]:
     """Normalise an int or a sequence of ``rank`` ints to a tuple of positive ints."""
-    allowed = f"a positive int or a tuple of {rank} positive ints for {rank}-D pooling"
-    if _is_int(value):
-        values: tuple[object, ...] = (value,) * rank
-    elif isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, str):
-        values = tuple(value)
-        if len(values) != rank:
-            raise ValueError(
-                f"`{name}` must be {allowed}; it has {len(values)} entries. Received: {name}={value!r}."
-            )
-    else:
-        raise TypeError(
-            f"`{name}` must be {allowed}. Received: {name}={value!r} of type {type(value).__name__}."
+    allowed = (
+        f"a positive int or a tuple of {rank} positive ints (each at most {MAX_SIZE:,}) for {rank}-D pooling"
+    )
+    values = (value,) * rank if as_int(value) is not None else _entries(value, name, allowed)
+    if len(values) != rank:
+        raise ValueError(
+            f"`{name}` must be {allowed}; it has {len(values)} entries. Received: {name}={value!r}."
         )
+    out = []
     for v in values:
-        if not _is_int(v):
+        number = as_int(v)
+        if number is None:
             raise TypeError(
-                f"`{name}` must be {allowed}; {v!r} is a {type(v).__name__}. Received: {name}={value!r}."
+                f"`{name}` must be {allowed}; {v!r} is a {_describe(v)}. Received: {name}={value!r}."
             )
-        if v <= 0:
+        if not 0 < number <= MAX_SIZE:
             raise ValueError(
-                f"`{name}` must be {allowed}; {v!r} is not positive. Received: {name}={value!r}."
+                f"`{name}` must be {allowed}; {v!r} is out of range. Received: {name}={value!r}."
             )
-    return tuple(int(v) for v in values)
+        out.append(number)
+    return tuple(out)
+
+
+def spatial_sizes(value: object, name: str = "spatial_shape") -> tuple[int, ...]:
+    """A spatial shape: 1, 2 or 3 positive ints, each at most ``MAX_AXIS_CELLS``."""
+    allowed = f"a tuple of 1, 2 or 3 positive ints (each at most {MAX_AXIS_CELLS:,}), e.g. (height, width)"
+    shape = _entries(value, name, allowed)
+    if not 1 <= len(shape) <= 3:
+        raise ValueError(
+            f"`{name}` must be {allowed}; it has {len(shape)} entries. Received: {name}={value!r}."
+        )
+    out = []
+    for n in shape:
+        number = as_int(n)
+        if number is None or not 0 < number <= MAX_AXIS_CELLS:
+            error = TypeError if number is None else ValueError
+            raise error(f"`{name}` must be {allowed}; {n!r} is not. Received: {name}={value!r}.")
+        out.append(number)
+    return tuple(out)
+
+
+def layer_input_shape(value: object, name: str = "input_shape", allow_none: bool = False) -> tuple:
+    """A layer input's shape: 3, 4 or 5 entries, ``(batch, *spatial, channels)`` or channels first.
+
+    With ``allow_none``, any entry may be None (unknown), as in Keras' shapes;
+    an unknown spatial size stays unknown in the output.
+    """
+    allowed = (
+        "a tuple of 3, 4 or 5 positive ints, the shape of an input of rank 3, 4 or 5: "
+        "(batch, *spatial, channels) for 1-D, 2-D or 3-D pooling"
+    )
+    if allow_none:
+        allowed += " (None for an unknown size)"
+    shape = _entries(value, name, allowed)
+    if not 3 <= len(shape) <= 5:
+        raise ValueError(
+            f"`{name}` must be {allowed}; it has {len(shape)} entries. Received: {name}={value!r}."
+        )
+    out: list[int | None] = []
+    for n in shape:
+        number = as_int(n)
+        if n is None and allow_none:
+            out.append(None)
+            continue
+        if number is None or number <= 0:
+            error = TypeError if number is None else ValueError
+            raise error(f"`{name}` must be {allowed}; {n!r} is not. Received: {name}={value!r}.")
+        out.append(number)
+    return tuple(out)
 
 
 def padding_mode(padding: object) -> str:
@@ -65,6 +146,35 @@ def padding_mode(padding: object) -> str:
     if isinstance(padding, str) and padding.lower() in PADDINGS:
         return padding.lower()
     raise ValueError(f"`padding` must be 'valid' or 'same' (any letter case). Received: padding={padding!r}.")
+
+
+def pool_args(
+    spatial: Sequence[int | None],
+    pool_size: object,
+    strides: object,
+    padding: object,
+    received: str,
+    stride_name: str = "strides",
+) -> tuple[tuple[int, ...], tuple[int, ...], str]:
+    """Normalise a pooling layer's arguments for an input of spatial shape ``spatial``.
+
+    Returns ``(pool_size, strides, padding)`` as tuples of ints and 'valid' or
+    'same'; strides default to the pool size, as in Keras. With 'valid', every
+    window must fit inside the input: this is the one place that says so.
+    ``received`` describes the input as the caller named it, e.g.
+    ``"input_shape=(1, 4, 4, 1)"``; unknown (None) sizes are not checked.
+    """
+    rank = len(spatial)
+    pools = int_tuple(pool_size, rank, "pool_size")
+    steps = pools if strides is None else int_tuple(strides, rank, stride_name)
+    padding = padding_mode(padding)
+    if padding == "valid" and any(n is not None and f > n for n, f in zip(spatial, pools)):
+        raise ValueError(
+            "With padding='valid' every window must fit inside the input: pool_size <= n, the input's "
+            f"length, on every spatial axis. Received: {received}, pool_size={pool_size!r}, "
+            f"{stride_name}={strides!r}. Use padding='same' or a smaller pool_size."
+        )
+    return pools, steps, padding
 
 
 def pool_mode(mode: object, allowed: tuple[str, ...] = MODES) -> str:
@@ -84,19 +194,32 @@ def data_format_name(data_format: object) -> str:
     )
 
 
-def input_array(x: object, name: str = "x") -> np.ndarray:
-    """Return ``x`` as a numeric array of rank 3, 4 or 5 with no empty axis."""
-    arr = np.asarray(x)
+def numeric_array(x: object, name: str) -> np.ndarray:
+    """``x`` as a rectangular NumPy array of integers or floats in native byte order."""
+    try:
+        arr = np.asarray(x)
+    except ValueError:  # NumPy refuses ragged nested lists
+        raise ValueError(
+            f"`{name}` must be a rectangular array: every row the same length. "
+            f"Received: {name} as a ragged {type(x).__name__}."
+        ) from None
     if arr.dtype.kind not in "iuf":
         raise TypeError(
             f"`{name}` must hold integers or floats. Received: {name} with dtype {arr.dtype}. "
-            "Convert it first, e.g. x.astype('float32')."
+            f"Convert it first, e.g. {name}.astype('float32')."
         )
+    # Big-endian data (e.g. read from a file) is converted once; NumPy's reductions refuse it.
+    return arr if arr.dtype.isnative else arr.astype(arr.dtype.newbyteorder("="))
+
+
+def input_array(x: object, name: str = "x") -> np.ndarray:
+    """Return ``x`` as a numeric array of rank 3, 4 or 5 with no empty axis."""
+    arr = numeric_array(x, name)
     if not 3 <= arr.ndim <= 5:
         raise ValueError(
             f"`{name}` must have rank 3, 4 or 5: (batch, *spatial, channels) for 1-D, 2-D or "
             f"3-D pooling. Received: {name} with shape {arr.shape} (rank {arr.ndim}). "
-            "A single 2-D map of shape (H, W) becomes x[None, :, :, None]."
+            f"A single 2-D map of shape (H, W) becomes {name}[None, :, :, None]."
         )
     if arr.size == 0:
         raise ValueError(f"`{name}` must not be empty. Received: {name} with shape {arr.shape}.")
@@ -106,3 +229,11 @@ def input_array(x: object, name: str = "x") -> np.ndarray:
 def spatial_axes(ndim: int, data_format: str) -> tuple[int, ...]:
     """Axes of the spatial dimensions for an array of rank ``ndim``."""
     return tuple(range(1, ndim - 1)) if data_format == "channels_last" else tuple(range(2, ndim))
+
+
+def with_spatial(shape: Sequence, axes: Sequence[int], sizes: Sequence) -> tuple:
+    """``shape`` with its spatial ``axes`` replaced by ``sizes``: a pooled output's shape."""
+    out = list(shape)
+    for axis, n in zip(axes, sizes):
+        out[axis] = n
+    return tuple(out)

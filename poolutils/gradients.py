@@ -51,14 +51,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 
 import numpy as np
 
-from poolutils._validation import input_array, positive_int
-from poolutils.pooling import _prepare
+from poolutils._validation import MAX_ARRAY_CELLS, input_array, layer_input_shape, numeric_array, with_spatial
 from poolutils.reduction import as_float
-from poolutils.windows import Windows
+from poolutils.windows import Windows, layer_windows
 
 TIES = ("first", "all", "split")
 
@@ -74,21 +72,12 @@ def _offset_indices(ndim: int, axes: tuple[int, ...], geometry: Windows) -> Iter
 
 
 def _upstream(dy: object, expected: tuple[int, ...]) -> np.ndarray:
-    dy = np.asarray(dy)
-    if dy.dtype.kind not in "iuf":
-        raise TypeError(f"`dy` must hold integers or floats. Received: dy with dtype {dy.dtype}.")
+    dy = numeric_array(dy, "dy")
     if dy.shape != expected:
         raise ValueError(
             f"`dy` must have the shape of the pooled output, {expected}. Received: dy with shape {dy.shape}."
         )
     return as_float(dy)
-
-
-def _output_shape(shape: tuple[int, ...], axes: tuple[int, ...], geometry: Windows) -> tuple[int, ...]:
-    out = list(shape)
-    for axis, n in zip(axes, geometry.output_shape):
-        out[axis] = n
-    return tuple(out)
 
 
 def _tie_rule(ties: object, rank: int) -> str:
@@ -175,9 +164,10 @@ def max_pool_backward(
     >>> max_pool_backward(np.ones((1, 2, 1)), x, 3, strides=1, ties="split")[0, :, 0]
     array([0., 1., 1., 0.])
     """
-    x, axes, geometry = _prepare(x, pool_size, strides, padding, data_format)
+    x = input_array(x)
+    axes, geometry = layer_windows(x.shape, pool_size, strides, padding, data_format)
     rule = _tie_rule(ties, len(axes))
-    out_shape = _output_shape(x.shape, axes, geometry)
+    out_shape = with_spatial(x.shape, axes, geometry.output_shape)
     dy = _upstream(dy, out_shape)
     pairs = list(_offset_indices(x.ndim, axes, geometry))
     grad = np.zeros(x.shape, dtype=dy.dtype)
@@ -191,15 +181,6 @@ def max_pool_backward(
     for out_index, in_index in pairs:
         grad[in_index] += np.where(x[in_index] == best[out_index], share[out_index], 0)
     return grad
-
-
-def _input_shape(input_shape: object) -> tuple[int, ...]:
-    if isinstance(input_shape, str) or not isinstance(input_shape, (Sequence, np.ndarray)):
-        raise TypeError(
-            "`input_shape` must be a tuple of ints such as (batch, height, width, channels). "
-            f"Received: input_shape={input_shape!r}."
-        )
-    return tuple(positive_int(n, "input_shape") for n in input_shape)
 
 
 def avg_pool_backward(
@@ -239,56 +220,21 @@ def avg_pool_backward(
     >>> avg_pool_backward(np.full((1, 3, 1), 6.0), (1, 3, 1), 3, strides=1, padding="same")[0, :, 0]
     array([5., 8., 5.])
     """
-    shape = _input_shape(input_shape)
-    # Geometry and validation need only the shape: a broadcast zero costs no memory.
-    x, axes, geometry = _prepare(
-        np.broadcast_to(np.float32(0), shape), pool_size, strides, padding, data_format
-    )
-    out_shape = _output_shape(shape, axes, geometry)
+    shape = layer_input_shape(input_shape)
+    axes, geometry = layer_windows(shape, pool_size, strides, padding, data_format, "input_shape")
+    if np.prod(shape, dtype=object) > MAX_ARRAY_CELLS:
+        raise ValueError(
+            f"`input_shape` may hold at most MAX_ARRAY_CELLS = 2**28 = {MAX_ARRAY_CELLS:,} cells, "
+            f"the gradient this function allocates. Received: input_shape={input_shape!r}."
+        )
+    out_shape = with_spatial(shape, axes, geometry.output_shape)
     dy = _upstream(dy, out_shape)
-    divisor = geometry.counts().reshape([out_shape[a] if a in axes else 1 for a in range(x.ndim)])
+    divisor = geometry.counts().reshape(with_spatial((1,) * len(shape), axes, geometry.output_shape))
     share = dy / divisor.astype(dy.dtype)
     grad = np.zeros(shape, dtype=dy.dtype)
     for out_index, in_index in _offset_indices(len(shape), axes, geometry):
         grad[in_index] += share[out_index]
     return grad
-
-
-def keras_pool_gradient(kind: str, x: np.ndarray, dy: np.ndarray, **kwargs: Any) -> np.ndarray:
-    """The oracle: TensorFlow's gradient of ``sum(dy * layer(x))`` for a Keras pooling layer.
-
-    Parameters
-    ----------
-    kind : {'max', 'avg', 'global_max', 'global_avg', 'adaptive_avg'}
-        As in :func:`poolutils.keras_check.keras_pool`.
-    x, dy : array_like
-        Input and upstream gradient; both are computed in float32, as Keras does.
-    **kwargs
-        Arguments of the layer, e.g. ``pool_size=2, strides=1``.
-
-    Returns
-    -------
-    ndarray of float32, shaped like ``x``
-
-    Examples
-    --------
-    Both windows of ``[5, 5, 2, 2]`` hold a tie; MaxPooling1D picks the first cell:
-
-    >>> x = np.array([5.0, 5.0, 2.0, 2.0]).reshape(1, 4, 1)
-    >>> keras_pool_gradient("max", x, np.ones((1, 2, 1)), pool_size=2)[0, :, 0]
-    array([1., 0., 1., 0.], dtype=float32)
-    """
-    from poolutils.keras_check import keras, layer_name
-
-    x = input_array(x)
-    layer = getattr(keras().layers, layer_name(kind, x.ndim - 2))(**kwargs)
-    import tensorflow as tf  # after keras(), which sets TensorFlow's quiet flags
-
-    xt = tf.constant(x, dtype=tf.float32)
-    with tf.GradientTape() as tape:
-        tape.watch(xt)
-        y = layer(xt)
-    return tape.gradient(y, xt, output_gradients=tf.constant(dy, dtype=tf.float32)).numpy()
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:

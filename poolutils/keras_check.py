@@ -1,12 +1,17 @@
-"""Run the same input through poolutils and through Keras, and compare.
+"""Keras, the oracle: run the same input through poolutils and through Keras, and compare.
 
-Keras is imported only when one of these functions is first called:
-TensorFlow takes seconds to import and ``import poolutils`` must stay instant.
+This is the one module that talks to TensorFlow. :func:`keras` imports it
+in the configuration a learner gets by default (oneDNN on, as after a plain
+``pip install`` or on Colab), only quieter, and every notebook, test and
+checker imports Keras through it. Keras is imported only when one of these
+functions is first called: TensorFlow takes seconds to import and
+``import poolutils`` must stay instant.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -35,13 +40,29 @@ LAYERS = {
 
 
 def keras() -> Any:
-    """Import Keras with TensorFlow's log lines and oneDNN rewrites turned off."""
-    # Set before TensorFlow loads: afterwards they have no effect. oneDNN also
-    # reorders float sums and crashes AdaptiveMaxPooling with output size 1.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    import keras as _keras
+    """Import Keras (on TensorFlow) in its default configuration, without its start-up lines.
 
+    TensorFlow's kernels are left as they are: oneDNN stays on unless the
+    user's environment turns it off (``TF_ENABLE_ONEDNN_OPTS=0``). Only the
+    log lines go: ``TF_CPP_MIN_LOG_LEVEL`` (unless already set) silences
+    TensorFlow's C++ logging, and the lines printed before that logging
+    starts ("oneDNN custom operations are on", absl's warning) are written
+    straight to file descriptor 2, so it points at ``/dev/null`` during the
+    import and is restored afterwards, even if the import fails.
+    """
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # must be set before TensorFlow loads
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        import keras as _keras
+        import tensorflow  # noqa: F401  (loads its kernels now, while stderr is quiet)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
     return _keras
 
 
@@ -89,6 +110,41 @@ def _adaptive_max(
     reduced = ops.squeeze(ops.max(x, axis=ones, keepdims=True), axis=ones)
     pooled = getattr(layers, layer_name("adaptive_max", len(rest)))(rest, data_format=data_format)(reduced)
     return np.expand_dims(np.asarray(pooled), ones)
+
+
+def keras_pool_gradient(kind: str, x: np.ndarray, dy: np.ndarray, **kwargs: Any) -> np.ndarray:
+    """The oracle: TensorFlow's gradient of ``sum(dy * layer(x))`` for a Keras pooling layer.
+
+    Parameters
+    ----------
+    kind : {'max', 'avg', 'global_max', 'global_avg', 'adaptive_avg'}
+        As in :func:`keras_pool`.
+    x, dy : array_like
+        Input and upstream gradient; both are computed in float32, as Keras does.
+    **kwargs
+        Arguments of the layer, e.g. ``pool_size=2, strides=1``.
+
+    Returns
+    -------
+    ndarray of float32, shaped like ``x``
+
+    Examples
+    --------
+    Both windows of ``[5, 5, 2, 2]`` hold a tie; MaxPooling1D picks the first cell:
+
+    >>> x = np.array([5.0, 5.0, 2.0, 2.0]).reshape(1, 4, 1)
+    >>> keras_pool_gradient("max", x, np.ones((1, 2, 1)), pool_size=2)[0, :, 0]
+    array([1., 0., 1., 0.], dtype=float32)
+    """
+    x = input_array(x)
+    layer = getattr(keras().layers, layer_name(kind, x.ndim - 2))(**kwargs)
+    import tensorflow as tf  # already loaded, quietly, by keras()
+
+    xt = tf.constant(x, dtype=tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y = layer(xt)
+    return tape.gradient(y, xt, output_gradients=tf.constant(dy, dtype=tf.float32)).numpy()
 
 
 def check_against_keras(

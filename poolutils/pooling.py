@@ -19,37 +19,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from poolutils._validation import (
-    data_format_name,
-    input_array,
-    int_tuple,
-    padding_mode,
-    spatial_axes,
-)
+from poolutils._validation import data_format_name, input_array, spatial_axes
 from poolutils.reduction import as_float, windowed_max, windowed_mean
-from poolutils.shapes import pool_output_size
-from poolutils.windows import adaptive_windows, pool_windows
+from poolutils.windows import adaptive_windows, layer_windows
 
 
 def _prepare(x, pool_size, strides, padding, data_format):
     x = input_array(x)
-    data_format = data_format_name(data_format)
-    padding = padding_mode(padding)
-    axes = spatial_axes(x.ndim, data_format)
-    rank = len(axes)
-    pools = int_tuple(pool_size, rank, "pool_size")
-    steps = pools if strides is None else int_tuple(strides, rank, "strides")
-    spatial = tuple(x.shape[a] for a in axes)
-    for n, f, s in zip(spatial, pools, steps):
-        try:
-            pool_output_size(n, f, s, padding)
-        except ValueError:
-            raise ValueError(
-                "With padding='valid' every window must fit inside the input. "
-                f"Received: input spatial shape {spatial}, pool_size={pool_size!r}, "
-                f"strides={strides!r}. Use padding='same' or a smaller pool_size."
-            ) from None
-    return x, axes, pool_windows(spatial, pools, steps, padding)
+    return (x, *layer_windows(x.shape, pool_size, strides, padding, data_format))
 
 
 def max_pool(

@@ -14,9 +14,11 @@ from collections.abc import Sequence
 
 from poolutils._validation import (
     data_format_name,
-    int_tuple,
-    padding_mode,
+    layer_input_shape,
+    pool_args,
     positive_int,
+    spatial_axes,
+    with_spatial,
 )
 
 
@@ -62,17 +64,12 @@ def pool_output_size(n: int, pool_size: int, stride: int | None = None, padding:
     3
     """
     n = positive_int(n, "n")
-    pool_size = positive_int(pool_size, "pool_size")
-    stride = pool_size if stride is None else positive_int(stride, "stride")
-    if padding_mode(padding) == "same":
-        return -(-n // stride)
-    if pool_size > n:
-        raise ValueError(
-            "With padding='valid' the window must fit inside the input: pool_size <= n. "
-            f"Received: n={n}, pool_size={pool_size}, stride={stride}. "
-            "Use padding='same' or a smaller pool_size."
-        )
-    return (n - pool_size) // stride + 1
+    (f,), (s,), padding = pool_args((n,), pool_size, stride, padding, f"n={n}", stride_name="stride")
+    return _output_size(n, f, s, padding)
+
+
+def _output_size(n: int, f: int, s: int, padding: str) -> int:
+    return -(-n // s) if padding == "same" else (n - f) // s + 1
 
 
 def same_padding(n: int, pool_size: int, stride: int) -> tuple[int, int]:
@@ -104,12 +101,33 @@ def same_padding(n: int, pool_size: int, stride: int) -> tuple[int, int]:
     >>> same_padding(4, 2, 2)  # the windows already tile the axis
     (0, 0)
     """
-    n = positive_int(n, "n")
-    pool_size = positive_int(pool_size, "pool_size")
-    stride = positive_int(stride, "stride")
-    out = -(-n // stride)
-    total = max((out - 1) * stride + pool_size - n, 0)
+    total = same_padding_total(n, pool_size, stride)
     return total // 2, total - total // 2
+
+
+def same_padding_total(n: int, pool_size: int, stride: int, clamp: bool = True) -> int:
+    """Padding cells 'same' adds to an axis in all: the one place this is computed.
+
+    The ``ceil(n / s)`` windows span ``(out - 1) * s + f`` cells; the total is
+    what they reach past ``n``. When the stride exceeds the window, the span
+    can fall short of ``n`` and this difference is negative. TensorFlow's
+    default kernels (and its 1-D and 2-D kernels in every configuration)
+    clamp it at 0, so the first window starts at cell 0; ``clamp=False``
+    returns it unclamped, as TensorFlow's Eigen 3-D kernels (oneDNN off) use
+    it: they shift the windows forward by half of it (see ``tests/test_tf_quirks.py``).
+
+    Examples
+    --------
+    >>> same_padding_total(5, 3, 2)
+    2
+    >>> same_padding_total(3, 1, 3), same_padding_total(3, 1, 3, clamp=False)
+    (0, -2)
+    """
+    n = positive_int(n, "n")
+    f = positive_int(pool_size, "pool_size")
+    s = positive_int(stride, "stride")
+    total = (-(-n // s) - 1) * s + f - n
+    return max(total, 0) if clamp else total
 
 
 def pool_output_shape(
@@ -125,7 +143,8 @@ def pool_output_shape(
     ----------
     input_shape : sequence of int
         ``(batch, *spatial, channels)`` or ``(batch, channels, *spatial)``, with
-        1, 2 or 3 spatial axes. The batch entry may be ``None``.
+        1, 2 or 3 spatial axes. Any entry may be ``None`` (unknown),
+        as in Keras; an unknown spatial size gives an unknown output size.
     pool_size, strides : int or sequence of int
         One value for all spatial axes or one per axis; strides default to
         ``pool_size``.
@@ -146,24 +165,9 @@ def pool_output_shape(
     ...                   data_format="channels_first")
     (32, 3, 4, 5)
     """
-    shape = tuple(input_shape)
-    if not 3 <= len(shape) <= 5:
-        raise ValueError(
-            "`input_shape` must have 3, 4 or 5 entries: (batch, *spatial, channels). "
-            f"Received: input_shape={input_shape!r}."
-        )
-    data_format = data_format_name(data_format)
-    rank = len(shape) - 2
-    pools = int_tuple(pool_size, rank, "pool_size")
-    steps = pools if strides is None else int_tuple(strides, rank, "strides")
-    spatial = shape[1:-1] if data_format == "channels_last" else shape[2:]
-    try:
-        out = tuple(pool_output_size(n, f, s, padding) for n, f, s in zip(spatial, pools, steps))
-    except ValueError as err:
-        raise ValueError(
-            f"{err} Received: input_shape={input_shape!r}, pool_size={pool_size!r}, "
-            f"strides={strides!r}, padding={padding!r}."
-        ) from None
-    if data_format == "channels_last":
-        return (shape[0], *out, shape[-1])
-    return (shape[0], shape[1], *out)
+    shape = layer_input_shape(input_shape, allow_none=True)
+    axes = spatial_axes(len(shape), data_format_name(data_format))
+    spatial = [shape[a] for a in axes]
+    pools, steps, padding = pool_args(spatial, pool_size, strides, padding, f"input_shape={input_shape!r}")
+    out = [None if n is None else _output_size(n, f, s, padding) for n, f, s in zip(spatial, pools, steps)]
+    return with_spatial(shape, axes, out)

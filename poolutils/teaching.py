@@ -1,16 +1,16 @@
 """Pooling written for reading: one output cell at a time.
 
-This is the version to study. It does exactly what
-:func:`poolutils.max_pool` and :func:`poolutils.avg_pool` do on one 2-D
-feature map, stride and 'same' padding included, with two plain loops.
-The tests prove the two agree; the fast version is what you run on real data.
+This is the version to study. It computes what :func:`poolutils.max_pool`
+and :func:`poolutils.avg_pool` compute on one 2-D feature map, stride and
+'same' padding included, with two plain loops. The tests prove the two
+agree; the fast version is what you run on real data.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from poolutils._validation import int_tuple, padding_mode, pool_mode
+from poolutils._validation import numeric_array, pool_args, pool_mode
 from poolutils.shapes import pool_output_size, same_padding
 
 
@@ -35,6 +35,12 @@ def pool2d_loop(
     Returns
     -------
     ndarray, shape (out_h, out_w)
+        Max: the image's dtype and the fast path's values, NaN and
+        infinities included (like TensorFlow, the scan starts from the
+        dtype's lowest finite value and takes only strictly larger values,
+        so NaN never wins). Average: float64, where the fast path keeps a
+        float image's dtype and gives float32 for integers; its sums are
+        added in another order, so the two may differ in the last bit.
 
     Examples
     --------
@@ -48,23 +54,27 @@ def pool2d_loop(
     >>> pool2d_loop(fmap, 3, stride=1, padding="same", mode="avg")[0]
     array([3.75      , 3.        , 4.66666667, 4.75      ])
     """
-    image = np.asarray(image)
-    if image.ndim != 2:
-        raise ValueError(f"`image` must be one 2-D feature map (H, W). Received shape {image.shape}.")
+    image = numeric_array(image, "image")
+    if image.ndim != 2 or image.size == 0:
+        raise ValueError(
+            f"`image` must be one non-empty 2-D feature map (H, W). Received: image with shape {image.shape}."
+        )
     mode = pool_mode(mode)
-    pool_h, pool_w = int_tuple(pool_size, 2, "pool_size")
-    stride_h, stride_w = (pool_h, pool_w) if stride is None else int_tuple(stride, 2, "stride")
     height, width = image.shape
+    (pool_h, pool_w), (stride_h, stride_w), padding = pool_args(
+        image.shape, pool_size, stride, padding, f"image with shape {image.shape}", stride_name="stride"
+    )
 
     out_h = pool_output_size(height, pool_h, stride_h, padding)
     out_w = pool_output_size(width, pool_w, stride_w, padding)
 
     # 'same' shifts every window up and left by the padding added before the input.
     pad_top = pad_left = 0
-    if padding_mode(padding) == "same":
+    if padding == "same":
         pad_top = same_padding(height, pool_h, stride_h)[0]
         pad_left = same_padding(width, pool_w, stride_w)[0]
 
+    lowest = np.finfo(image.dtype).min if image.dtype.kind == "f" else np.iinfo(image.dtype).min
     out = np.empty((out_h, out_w), dtype=image.dtype if mode == "max" else float)
     for i in range(out_h):
         for j in range(out_w):
@@ -73,5 +83,19 @@ def pool2d_loop(
             # Clipping the window to the image drops the padding cells: they are
             # never the maximum, and they are not counted in the average.
             window = image[max(top, 0) : top + pool_h, max(left, 0) : left + pool_w]
-            out[i, j] = window.max() if mode == "max" else window.mean()
+            out[i, j] = _scan_max(window, lowest) if mode == "max" else window.mean()
     return out
+
+
+def _scan_max(window: np.ndarray, lowest: float) -> float:
+    """TensorFlow's max: start at the lowest finite value, keep only strictly larger ones.
+
+    ``window.max()`` would return NaN for a window holding NaN; a comparison
+    with NaN is False, so here NaN never wins, and a window of only NaN or
+    ``-inf`` gives ``lowest``.
+    """
+    best = lowest
+    for value in window.flat:
+        if value > best:
+            best = value
+    return best

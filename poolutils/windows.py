@@ -16,7 +16,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from poolutils._validation import int_tuple, padding_mode, positive_int
+from poolutils._validation import (
+    MAX_AXIS_CELLS,
+    data_format_name,
+    int_tuple,
+    layer_input_shape,
+    pool_args,
+    positive_int,
+    spatial_axes,
+    spatial_sizes,
+)
 from poolutils.shapes import pool_output_size, same_padding
 
 # An index along one axis: a slice when the windows step evenly, else an array.
@@ -68,10 +77,15 @@ class AxisWindows:
         Reducing over all pairs gives the pooled result, and the reduction
         never touches padding. With evenly stepped windows both indices are
         slices, so NumPy works on strided views without copying.
+
+        Only offsets that reach a real cell in some window are visited, fewer
+        than twice the input length however large the window: a 10**9-cell
+        'same' window on 4 cells costs 4 steps, not 10**9.
         """
         starts = np.asarray(self.starts)
         lengths = np.asarray(self.stops) - starts
-        for k in range(int(lengths.max())):
+        first = max(0, -int(starts.max()))
+        for k in range(first, min(int(lengths.max()), self.n - int(starts.min()))):
             pos = starts + k
             ok = (k < lengths) & (pos >= 0) & (pos < self.n)
             if not ok.any():  # e.g. a 'same' window's tail that lies wholly in padding
@@ -87,8 +101,8 @@ class AxisWindows:
             )
 
 
-def axis_windows(n: int, pool_size: int, stride: int, padding: str = "valid", rank: int = 2) -> AxisWindows:
-    """Windows of a fixed-size pool along one axis of a ``rank``-D pooling.
+def axis_windows(n: int, pool_size: int, stride: int, padding: str = "valid") -> AxisWindows:
+    """Windows of a fixed-size pool along one axis.
 
     Examples
     --------
@@ -98,20 +112,16 @@ def axis_windows(n: int, pool_size: int, stride: int, padding: str = "valid", ra
     >>> w.counts()
     array([2, 2, 1])
 
-    TensorFlow's 3-D pooling does not clamp a negative 'same' padding at 0:
-    when stride > pool size leaves cells uncovered, its windows shift forward
-    by half of them. 1-D and 2-D pooling start at cell 0.
+    When the stride exceeds the window, 'same' leaves cells uncovered; the
+    first window still starts at cell 0, as in TensorFlow's default kernels
+    (:func:`poolutils.shapes.same_padding_total` clamps the padding at 0):
 
-    >>> axis_windows(3, 1, 3, "same").starts, axis_windows(3, 1, 3, "same", rank=3).starts
-    ((0,), (1,))
+    >>> axis_windows(3, 1, 3, "same").starts
+    (0,)
     """
     out = pool_output_size(n, pool_size, stride, padding)
-    before = 0
-    if padding_mode(padding) == "same":
-        before = same_padding(n, pool_size, stride)[0]
-        if rank == 3:
-            total = (out - 1) * stride + pool_size - n
-            before = int(total / 2)  # C++ division truncates toward zero
+    _check_cells(out, "windows", f"n={n}, pool_size={pool_size!r}, stride={stride!r}")
+    before = same_padding(n, pool_size, stride)[0] if padding.lower() == "same" else 0
     starts = tuple(i * stride - before for i in range(out))
     return AxisWindows(n, starts, tuple(s + pool_size for s in starts), stride)
 
@@ -128,8 +138,8 @@ def adaptive_axis_windows(n: int, output_size: int) -> AxisWindows:
     >>> w.starts, w.stops
     ((0, 1, 3), (2, 4, 5))
     """
-    n = positive_int(n, "n")
-    output_size = positive_int(output_size, "output_size")
+    n = positive_int(n, "n", MAX_AXIS_CELLS)
+    output_size = positive_int(output_size, "output_size", MAX_AXIS_CELLS)
     starts = tuple(i * n // output_size for i in range(output_size))
     stops = tuple(-(-(i + 1) * n // output_size) for i in range(output_size))
     return AxisWindows(n, starts, stops, None)
@@ -178,6 +188,8 @@ class Windows:
                 f"`position` must index the output of shape {self.output_shape}. "
                 f"Received: position={position!r}."
             )
+        lengths = [a.stops[p] - a.starts[p] for p, a in zip(position, self.axes)]
+        _check_cells(int(np.prod(lengths, dtype=object)), "cells in a window", f"position={position!r}")
         ranges = [np.arange(a.starts[p], a.stops[p]) for p, a in zip(position, self.axes)]
         cells = np.stack(np.meshgrid(*ranges, indexing="ij"), axis=-1).reshape(-1, len(ranges))
         padding = ((cells < 0) | (cells >= np.array(self.input_shape))).any(axis=1)
@@ -228,11 +240,48 @@ def pool_windows(
     array([[9, 6],
            [6, 4]])
     """
-    shape = tuple(spatial_shape)
-    rank = len(shape)
-    pools = int_tuple(pool_size, rank, "pool_size")
-    steps = pools if strides is None else int_tuple(strides, rank, "strides")
-    return Windows(tuple(axis_windows(n, f, s, padding, rank) for n, f, s in zip(shape, pools, steps)))
+    shape = spatial_sizes(spatial_shape)
+    pools, steps, padding = pool_args(shape, pool_size, strides, padding, f"spatial_shape={spatial_shape!r}")
+    return Windows(tuple(axis_windows(n, f, s, padding) for n, f, s in zip(shape, pools, steps)))
+
+
+def layer_windows(
+    input_shape: Sequence[int],
+    pool_size: int | Sequence[int],
+    strides: int | Sequence[int] | None = None,
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    name: str = "x",
+) -> tuple[tuple[int, ...], Windows]:
+    """Spatial axes and window geometry of a pooling layer on an input of shape ``input_shape``.
+
+    The forward and backward passes share it. ``name`` is what the caller
+    calls the input, so that a message names it: "x" for an array, whose shape
+    this is, or "input_shape".
+
+    Examples
+    --------
+    >>> axes, geometry = layer_windows((8, 3, 5, 5), 2, data_format="channels_first")
+    >>> axes, geometry.output_shape
+    ((2, 3), (2, 2))
+    """
+    shape = layer_input_shape(input_shape, name)
+    axes = spatial_axes(len(shape), data_format_name(data_format))
+    spatial = tuple(shape[a] for a in axes)
+    received = f"{name} with spatial shape {spatial}" if name == "x" else f"{name}={input_shape!r}"
+    pools, steps, padding = pool_args(spatial, pool_size, strides, padding, received)
+    for n in spatial:
+        _check_cells(n, "cells along a spatial axis", received)
+    return axes, Windows(tuple(axis_windows(n, f, s, padding) for n, f, s in zip(spatial, pools, steps)))
+
+
+def _check_cells(count: int, what: str, received: str) -> None:
+    # Geometries list every window: refuse before building what would not fit in memory.
+    if count > MAX_AXIS_CELLS:
+        raise ValueError(
+            f"poolutils handles at most MAX_AXIS_CELLS = 2**24 = {MAX_AXIS_CELLS:,} {what}; "
+            f"this asks for {count:,}. Received: {received}."
+        )
 
 
 def adaptive_windows(spatial_shape: Sequence[int], output_size: int | Sequence[int]) -> Windows:
@@ -243,6 +292,8 @@ def adaptive_windows(spatial_shape: Sequence[int], output_size: int | Sequence[i
     >>> adaptive_windows((4, 5), (2, 3)).window((0, 1)).cells.tolist()
     [[0, 1], [0, 2], [0, 3], [1, 1], [1, 2], [1, 3]]
     """
-    shape = tuple(spatial_shape)
+    shape = spatial_sizes(spatial_shape)
     sizes = int_tuple(output_size, len(shape), "output_size")
+    for o in sizes:
+        _check_cells(o, "output cells along an axis", f"output_size={output_size!r}")
     return Windows(tuple(adaptive_axis_windows(n, o) for n, o in zip(shape, sizes)))

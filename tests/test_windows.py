@@ -29,7 +29,7 @@ def _covered_by(geometry):
         ((6, 5), (2, 3), (1, 2), "same"),
         ((7,), 3, 3, "valid"),
         ((3, 4, 5), 2, (1, 2, 3), "same"),
-        ((3, 1, 5), 1, 3, "same"),  # TF's 3-D shift
+        ((3, 1, 5), 1, 3, "same"),  # 3-D, stride > pool: starts at cell 0 (oneDNN off shifts: test_tf_quirks)
     ],
 )
 def test_window_cells_match_keras(keras, spatial, pool, strides, padding):

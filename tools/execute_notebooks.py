@@ -11,7 +11,6 @@ run changes nothing but widget model ids.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -40,8 +39,6 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def execute(path: Path, timeout: int = 600) -> float:
     """Run one notebook in place from its own folder; return seconds taken."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(
