@@ -27,7 +27,7 @@ BAD_MAPS = [
     (np.zeros((4, 0)), "x2d with shape (4, 0)"),
     (np.zeros((1, 4, 4)), "x2d with shape (1, 4, 4)"),
     (np.zeros(4), "x2d with shape (4,)"),
-    ([[1, 2], [3]], "x2d=[[1, 2], [3]]"),
+    ([[1, 2], [3]], "x2d as a ragged list"),
     (np.ones((3, 3)) * 1j, "x2d with dtype complex128"),
     (np.array([["1", "2"], ["3", "4"]]), "x2d with dtype <U1"),
     (np.array([[True, False], [False, True]]), "x2d with dtype bool"),
@@ -50,7 +50,7 @@ def test_bad_maps_are_refused_naming_x2d(taker, x2d, echo):
         MAP_TAKERS[taker](x2d)
     assert not isinstance(err.value, TraitError)
     message = str(err.value)
-    assert message.startswith("`x2d` must be a 2-D array of integers or floats")
+    assert message.startswith("`x2d` must ")
     assert f"Received: {echo}" in message
 
 
@@ -90,7 +90,7 @@ def test_bad_arguments_get_our_sentence_not_a_trait_error(factory, kwargs, echo)
         factory(**kwargs)
     assert not isinstance(err.value, TraitError)
     name = next(iter(kwargs))
-    assert str(err.value).startswith(f"`{name}` must be")
+    assert str(err.value).startswith(f"`{name}` must ")
     assert f"Received: {echo}" in str(err.value)
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from poolutils.gradients import keras_pool_gradient
+from poolutils.keras_check import keras_pool_gradient
 from poolutils.widgets.gradients import default_maps, gradient_router, route_cell, upstream
 
 

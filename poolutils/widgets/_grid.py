@@ -10,7 +10,8 @@ from __future__ import annotations
 import ipywidgets
 import numpy as np
 
-from poolutils.widgets._ui import int_slider, numeric_array, padding_toggle
+from poolutils._validation import as_int
+from poolutils.widgets._ui import array_of_rank, int_slider, padding_toggle
 from poolutils.windows import pool_windows
 
 # The sliders' ends: windows and strides past 4 teach nothing new on the course's small maps.
@@ -26,9 +27,9 @@ def feature_map(x2d: object, name: str = "x2d") -> np.ndarray:
     >>> feature_map(np.zeros((1, 4, 4)))
     Traceback (most recent call last):
     ...
-    ValueError: `x2d` must be a 2-D array of integers or floats with no empty axis. Received: x2d with shape (1, 4, 4).
+    ValueError: `x2d` must be a 2-D array with no empty axis. Received: x2d with shape (1, 4, 4).
     """
-    return numeric_array(x2d, name, 2)
+    return array_of_rank(x2d, name, 2)
 
 
 def output_cell(position: object, output_shape: tuple[int, int]) -> tuple[int, int]:
@@ -39,9 +40,10 @@ def output_cell(position: object, output_shape: tuple[int, int]) -> tuple[int, i
     >>> output_cell(4, (2, 3)), output_cell(99, (2, 3))
     ((1, 1), (1, 2))
     """
-    if not isinstance(position, (int, np.integer)) or isinstance(position, bool) or position < 0:
+    index = as_int(position)
+    if index is None or index < 0:
         raise ValueError(f"`position` must be an integer >= 0. Received: position={position!r}.")
-    index = min(int(position), output_shape[0] * output_shape[1] - 1)
+    index = min(index, output_shape[0] * output_shape[1] - 1)
     row, col = np.unravel_index(index, output_shape)
     return int(row), int(col)
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import reprlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -34,7 +33,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from poolutils._validation import MODES, PADDINGS, padding_mode, pool_mode
+from poolutils._validation import MODES, PADDINGS, as_int, numeric_array, padding_mode, pool_mode
 
 Render = Callable[..., tuple[Figure, dict]]
 
@@ -210,33 +209,25 @@ def build_widget(
     return PoolWidget(render, controls, title)
 
 
-def numeric_array(x: object, name: str, ndim: int) -> np.ndarray:
-    """Return ``x`` as an array of integers or floats with ``ndim`` axes, none of them empty.
+def array_of_rank(x: object, name: str, ndim: int) -> np.ndarray:
+    """``x`` as an array of integers or floats with ``ndim`` axes, none of them empty.
+
+    The dtype, ragged-list and byte-order checks are the library's
+    (:func:`poolutils._validation.numeric_array`); the rank is the widget's.
 
     Examples
     --------
-    >>> numeric_array([[1, 2], [3, 4]], "x2d", 2).shape
+    >>> array_of_rank([[1, 2], [3, 4]], "x2d", 2).shape
     (2, 2)
-    >>> numeric_array(np.zeros((0, 4)), "x2d", 2)
+    >>> array_of_rank(np.zeros((0, 4)), "x2d", 2)
     Traceback (most recent call last):
     ...
-    ValueError: `x2d` must be a 2-D array of integers or floats with no empty axis. Received: x2d with shape (0, 4).
+    ValueError: `x2d` must be a 2-D array with no empty axis. Received: x2d with shape (0, 4).
     """
-    allowed = f"a {ndim}-D array of integers or floats"
-    try:
-        arr = np.asarray(x)
-    except ValueError:  # ragged nested lists
-        raise ValueError(
-            f"`{name}` must be {allowed}; its rows differ in length. Received: {name}={reprlib.repr(x)}."
-        ) from None
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(
-            f"`{name}` must be {allowed}. Received: {name} with dtype {arr.dtype}. "
-            f"Convert it first, e.g. np.asarray({name}, dtype=float)."
-        )
+    arr = numeric_array(x, name)
     if arr.ndim != ndim or arr.size == 0:
         raise ValueError(
-            f"`{name}` must be {allowed} with no empty axis. Received: {name} with shape {arr.shape}."
+            f"`{name}` must be a {ndim}-D array with no empty axis. Received: {name} with shape {arr.shape}."
         )
     return arr
 
@@ -261,13 +252,14 @@ def int_slider(
     """
     name = name or description.replace(" ", "_")
     allowed = f"`{name}` must be an integer from {min} to {max}. Received: {name}={value!r}"
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+    number = as_int(value)
+    if number is None:
         raise TypeError(f"{allowed} of type {type(value).__name__}.")
-    if not min <= value <= max:
+    if not min <= number <= max:
         raise ValueError(f"{allowed}.")
     style = {"description_width": "initial"}
     return ipywidgets.IntSlider(
-        value=int(value), min=min, max=max, description=description, style=style, **kwargs
+        value=number, min=min, max=max, description=description, style=style, **kwargs
     )
 
 

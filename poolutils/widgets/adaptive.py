@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from poolutils._validation import positive_int
 from poolutils.widgets._modes import pooling
-from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, mode_toggle, numeric_array
+from poolutils.widgets._ui import PoolWidget, array_of_rank, build_widget, int_slider, mode_toggle
 from poolutils.windows import adaptive_windows
 
 MAX_SIZE = 16
@@ -56,7 +56,7 @@ def render_adaptive(values: np.ndarray, input_size: int, output_size: int, mode:
     >>> plt.close(fig)
     """
     pool = pooling(mode)
-    values = numeric_array(values, "values", 1)
+    values = array_of_rank(values, "values", 1)
     input_size = positive_int(input_size, "input_size")
     output_size = positive_int(output_size, "output_size")
     if input_size > len(values):
@@ -126,7 +126,7 @@ def adaptive_pooling_explorer(
     >>> w.state["starts"], w.state["stops"]
     ((0, 2, 5), (3, 6, 8))
     """
-    values = default_values() if values is None else numeric_array(values, "values", 1)
+    values = default_values() if values is None else array_of_rank(values, "values", 1)
     # Start values are checked like the sliders' range, never clamped into it.
     controls = {
         "input_size": int_slider("input size", input_size, 1, len(values), continuous_update=False),

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from poolutils.plotting import CELL, GAP, MARGINS, format_value, plot_grid
 from poolutils.widgets._grid import feature_map, output_cell, window_controls
 from poolutils.widgets._modes import pooling
-from poolutils.widgets._ui import PoolWidget, build_widget, mode_toggle, numeric_array
+from poolutils.widgets._ui import PoolWidget, array_of_rank, build_widget, mode_toggle
 from poolutils.windows import Window, pool_windows
 
 # Seed of the default maps: small integers, so ties in max pooling are common.
@@ -116,7 +116,7 @@ def route_cell(
     out_shape = windows.output_shape
     if dy2d is None:
         dy2d = upstream(out_shape)
-    dy2d = numeric_array(dy2d, "dy2d", 2).astype(np.float32)
+    dy2d = array_of_rank(dy2d, "dy2d", 2).astype(np.float32)
     if dy2d.shape != out_shape:
         raise ValueError(
             f"`dy2d` must have the pooled output's shape {out_shape}. Received: dy2d with shape {dy2d.shape}."

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from poolutils.images import pool_image, sample_image
 from poolutils.widgets._modes import pooling
-from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, mode_toggle, numeric_array
+from poolutils.widgets._ui import PoolWidget, array_of_rank, build_widget, int_slider, mode_toggle
 
 # The sliders' end: past 8 the default photo shrinks to a few pixels.
 MAX_WINDOW = 8
@@ -44,7 +44,7 @@ def render_image_pooling(image: np.ndarray, mode: str, pool_size: int, stride: i
     >>> plt.close(fig)
     """
     name = pooling(mode).name
-    image = numeric_array(image, "image", 2)
+    image = array_of_rank(image, "image", 2)
     pooled = pool_image(image, mode, pool_size, stride)
     reduction = image.size / pooled.size
     fig, axes = plt.subplots(1, 2, figsize=(8, 4.2))
@@ -98,7 +98,7 @@ def image_pooling_explorer(
     >>> w.state["output_shape"]
     (7, 7)
     """
-    image = sample_image(4) if image is None else numeric_array(image, "image", 2)
+    image = sample_image(4) if image is None else array_of_rank(image, "image", 2)
     controls = {
         "mode": mode_toggle(mode),
         "pool_size": int_slider("pool size", pool_size, 1, MAX_WINDOW, continuous_update=False),

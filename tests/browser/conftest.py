@@ -168,7 +168,6 @@ def lab(tmp_path_factory: pytest.TempPathFactory, no_leftovers: None) -> Iterato
         "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
         "IPYTHONDIR": str(dirs["ipython"]),
         "TF_CPP_MIN_LOG_LEVEL": "3",
-        "TF_ENABLE_ONEDNN_OPTS": "0",
     }
     command = [
         sys.executable,
