@@ -276,13 +276,21 @@ check_cells_3x3_same = value_check(
     oracle=lambda: keras_pool_map("max", ARTICLE_MAP, pool_size=3, strides=2, padding="same"),
     compare=compare_numbers,
     mistakes=[
-        mistake.on(_at_example_map(3, 2, "same"))
-        for mistake in (
-            m.shifted_windows("max"),
-            m.same_as_valid("max"),
-            m.ignores_stride("max"),
-            m.wrong_reduction("max"),
-        )
+        (
+            "used_2x2",
+            [[6, 9], [5, 8]],
+            "that is the 2x2, stride 2 output of Exercise 2.1; here each window is 3x3, so neighbouring "
+            "windows share a row or column, and the last ones reach into the padding.",
+        ),
+        *(
+            mistake.on(_at_example_map(3, 2, "same"))
+            for mistake in (
+                m.shifted_windows("max"),
+                m.same_as_valid("max"),
+                m.overlapping_windows("max"),
+                m.wrong_reduction("max"),
+            )
+        ),
     ],
     hints=(
         "4 cells, windows of 3, stride 2: ceil(4 / 2) = 2 windows per axis, so 1 padding cell; where does it go?",

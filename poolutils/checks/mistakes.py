@@ -585,6 +585,12 @@ def batch_mistakes(mode: str) -> tuple[Mistake, ...]:
             "height_width_swapped",
         ),
         Mistake(
+            lambda x, f, s, p: right(x, f, s, p).max(axis=-1),
+            "you reduced over the channels too: pooling reduces the two spatial axes only, so the output "
+            "keeps the channel axis: (batch, out_h, out_w, channels).",
+            "channels_reduced",
+        ),
+        Mistake(
             lambda x, f, s, p: right(x[:1], f, s, p),
             "you pooled only the first item of the batch: the output has one entry per batch item.",
             "first_item_only",
