@@ -9,7 +9,8 @@ learned about *where* things are, which is what pooling is meant to forget.
 The models share one convolution stack and differ only where the course's
 questions are: which classification head (Flatten + Dense, global average
 pooling, global max pooling) and how the stack downsamples (max pooling,
-average pooling, or a strided convolution instead of any pooling layer).
+average pooling, blur pooling, or a strided convolution instead of any
+pooling layer).
 
 Keras is imported only when a model is built (:func:`poolutils.keras_check.keras`).
 """
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from poolutils._validation import positive_int
+from poolutils.antialias import blur_pool_layers
 from poolutils.keras_check import keras
 
 SHAPES = ("square", "disk", "cross", "triangle")
@@ -155,6 +157,7 @@ VARIANTS: dict[str, tuple[str, str]] = {
     "max pool + GAP": ("max", "gap"),
     "max pool + GMP": ("max", "gmp"),
     "avg pool + GAP": ("avg", "gap"),
+    "blur pool + GAP": ("blur", "gap"),
     "strided conv + GAP": ("strided", "gap"),
 }
 
@@ -170,6 +173,8 @@ def build_model(
         A key of :data:`VARIANTS`. The downsampling is ``"max"`` or ``"avg"``
         (a 2x2 pooling layer after each convolution) or ``"strided"`` (the
         convolution itself moves 2 pixels at a time: no pooling layer at all).
+        ``"blur"`` is anti-aliased max pooling (:func:`poolutils.antialias.blur_pool`:
+        2x2 max with stride 1, then a fixed 3x3 binomial blur with stride 2).
         The head is ``"flatten"`` (Flatten + Dense), ``"gap"``
         (GlobalAveragePooling2D + Dense) or ``"gmp"`` (GlobalMaxPooling2D + Dense).
     input_shape : (H, W, C)
@@ -181,7 +186,8 @@ def build_model(
     -------
     keras.Model
         Not compiled. Layers are named ``conv1``, ``down1``, ``conv2``,
-        ``down2`` (absent for strided variants), ``head`` and ``logits``.
+        ``down2`` (absent for strided variants; for blur pooling a small
+        ``Sequential`` of its two layers), ``conv3``, ``head`` and ``logits``.
 
     Examples
     --------
@@ -199,6 +205,8 @@ def build_model(
         x = layers.Conv2D(n, 3, strides=stride, padding="same", activation="relu", name=f"conv{i}")(x)
         if pool is not None:
             x = pool(2, name=f"down{i}")(x)
+        elif down == "blur":
+            x = keras().Sequential(blur_pool_layers(name=f"down{i}"), name=f"down{i}")(x)
     # A third convolution widens the receptive field to the whole shape before the head.
     x = layers.Conv2D(2 * filters, 3, padding="same", activation="relu", name="conv3")(x)
     heads = {
@@ -215,7 +223,7 @@ def train_and_evaluate(
     variant: str,
     train: tuple[np.ndarray, np.ndarray],
     test: tuple[np.ndarray, np.ndarray],
-    shifts: Sequence[int] = (2, 4),
+    shifts: Sequence[int] = (1, 2, 3, 4),
     epochs: int = 8,
     seed: int = 0,
 ) -> tuple[Any, dict[str, Any]]:
@@ -225,10 +233,12 @@ def train_and_evaluate(
     -------
     model : keras.Model
     row : dict
-        ``variant``, ``params`` (all weights), ``head_params`` (the final
-        Dense layer's), ``test_acc`` and ``shifted_acc``: for each shift
-        ``s`` in ``shifts``, the mean accuracy over the test images moved by
-        ``s`` pixels in each of the four directions.
+        ``variant``, ``params`` (trainable weights: blur pooling's fixed
+        kernel is not counted), ``head_params`` (the final Dense layer's), ``test_acc``,
+        ``shifted_acc``: for each shift ``s`` in ``shifts``, the mean
+        accuracy over the test images moved by ``s`` pixels in each of the
+        four directions, and ``consistency``: :func:`shift_consistency`
+        with shifts up to ``max(shifts)``.
     """
     k = keras()
     import tensorflow as tf  # after keras(), which quiets it
@@ -249,20 +259,56 @@ def train_and_evaluate(
     }
     row = {
         "variant": variant,
-        "params": model.count_params(),
+        "params": sum(int(np.prod(w.shape)) for w in model.trainable_weights),
         "head_params": model.get_layer("logits").count_params(),
         "test_acc": _accuracy(model, x_test, y_test),
         "shifted_acc": shifted,
+        "consistency": shift_consistency(model, x_test, max(shifts), seed=seed),
     }
     return model, row
+
+
+def random_shifts(images: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
+    """Move each image by its own random shift, rows and columns each from ``-max_shift`` to ``max_shift``.
+
+    Examples
+    --------
+    >>> x = np.ones((5, 6, 6, 1))
+    >>> moved = random_shifts(x, 2, np.random.default_rng(0))
+    >>> moved.shape, bool((moved.sum(axis=(1, 2, 3)) >= 16).all())
+    ((5, 6, 6, 1), True)
+    """
+    moves = rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))
+    out = np.empty_like(images)
+    for move in np.unique(moves, axis=0):
+        same = (moves == move).all(axis=1)
+        out[same] = shift_images(images[same], int(move[0]), int(move[1]))
+    return out
+
+
+def shift_consistency(model: Any, images: np.ndarray, max_shift: int = 4, seed: int = 0) -> float:
+    """Zhang's (ICML 2019) consistency: how often two random shifts of an image get the same class.
+
+    Each image is moved twice, each time by its own random shift of up to
+    ``max_shift`` pixels along rows and columns (:func:`random_shifts`), and
+    the two predicted classes are compared. The labels play no part: a
+    network can be consistent and wrong.
+    """
+    rng = np.random.default_rng(seed)
+    first, second = (random_shifts(images, max_shift, rng) for _ in range(2))
+    return float(np.mean(_predict(model, first) == _predict(model, second)))
 
 
 def _moves(s: int) -> list[tuple[int, int]]:
     return [(s, 0), (-s, 0), (0, s), (0, -s)]
 
 
+def _predict(model: Any, x: np.ndarray) -> np.ndarray:
+    return np.argmax(model.predict(x, verbose=0, batch_size=256), axis=1)
+
+
 def _accuracy(model: Any, x: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean(np.argmax(model.predict(x, verbose=0, batch_size=256), axis=1) == y))
+    return float(np.mean(_predict(model, x) == y))
 
 
 def results_table(rows: Sequence[dict[str, Any]], digits: int = 2) -> str:
@@ -271,17 +317,18 @@ def results_table(rows: Sequence[dict[str, Any]], digits: int = 2) -> str:
     Examples
     --------
     >>> row = {"variant": "max pool + GAP", "params": 14180, "head_params": 132,
-    ...        "test_acc": 0.9512, "shifted_acc": {2: 0.9481, 4: 0.9447}}
+    ...        "test_acc": 0.9512, "shifted_acc": {1: 0.9311, 4: 0.9447}, "consistency": 0.9012}
     >>> print(results_table([row]))
-    variant             params  head params  test acc  shift 2 px  shift 4 px
-    max pool + GAP       14180          132      0.95        0.95        0.94
+    variant             params  head params  test acc  shift 1 px  shift 4 px  consistency
+    max pool + GAP       14180          132      0.95        0.93        0.94         0.90
     """
     shifts = list(rows[0]["shifted_acc"]) if rows else []
     header = f"{'variant':<18} {'params':>7} {'head params':>12} {'test acc':>9}"
-    lines = [header + "".join(f"{f'shift {s} px':>12}" for s in shifts)]
+    lines = [header + "".join(f"{f'shift {s} px':>12}" for s in shifts) + f"{'consistency':>13}"]
     for r in rows:
         line = f"{r['variant']:<18} {r['params']:>7} {r['head_params']:>12} {r['test_acc']:>9.{digits}f}"
-        lines.append(line + "".join(f"{r['shifted_acc'][s]:>12.{digits}f}" for s in shifts))
+        shifted = "".join(f"{r['shifted_acc'][s]:>12.{digits}f}" for s in shifts)
+        lines.append(line + shifted + f"{r['consistency']:>13.{digits}f}")
     return "\n".join(lines)
 
 

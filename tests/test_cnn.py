@@ -64,6 +64,13 @@ def test_models_build_with_the_promised_layers(keras, variant):
     kinds = {"max": keras.layers.MaxPooling2D, "avg": keras.layers.AveragePooling2D}
     if down in kinds:
         assert isinstance(model.get_layer("down1"), kinds[down])
+    if down == "blur":
+        block = model.get_layer("down1")
+        assert [type(layer) for layer in block.layers] == [
+            keras.layers.MaxPooling2D,
+            keras.layers.DepthwiseConv2D,
+        ]
+        assert block.layers[0].strides == (1, 1) and block.layers[1].strides == (2, 2)
     heads = {
         "flatten": keras.layers.Flatten,
         "gap": keras.layers.GlobalAveragePooling2D,
@@ -75,8 +82,13 @@ def test_models_build_with_the_promised_layers(keras, variant):
 def test_pooling_adds_no_parameters_and_gap_head_is_much_smaller():
     params = {v: cnn.build_model(v).count_params() for v in cnn.VARIANTS}
     heads = {v: cnn.build_model(v).get_layer("logits").count_params() for v in cnn.VARIANTS}
-    # A strided convolution replaces a pooling layer at no cost in weights.
+    trainable = {
+        v: sum(int(np.prod(w.shape)) for w in cnn.build_model(v).trainable_weights) for v in cnn.VARIANTS
+    }
+    # A strided convolution replaces a pooling layer at no cost in weights; blur pooling's kernel is frozen.
     assert params["max pool + GAP"] == params["avg pool + GAP"] == params["strided conv + GAP"]
+    assert trainable["blur pool + GAP"] == trainable["max pool + GAP"] == params["max pool + GAP"]
+    assert params["blur pool + GAP"] == params["max pool + GAP"] + 9 * (16 + 32)
     assert heads["max pool + flatten"] > 20 * heads["max pool + GAP"]
 
 
@@ -89,10 +101,53 @@ def test_feature_maps_after_max_pooling_match_poolutils():
     np.testing.assert_allclose(after, pu.max_pool(before[None], 2)[0], atol=1e-6)
 
 
+def test_blur_pooling_in_the_model_is_blur_pool(rng):
+    from poolutils.antialias import blur_pool
+
+    model = cnn.build_model("blur pool + GAP")
+    maps = rng.random((2, 24, 24, 16)).astype(np.float32)
+    np.testing.assert_allclose(
+        np.asarray(model.get_layer("down1")(maps)), blur_pool(maps), rtol=1e-5, atol=1e-6
+    )
+
+
 def test_train_and_evaluate_reports_a_row():
     train, test = cnn.make_shapes(64, seed=0), cnn.make_shapes(16, seed=1)
-    model, row = cnn.train_and_evaluate("max pool + GAP", train, test, epochs=1)
-    assert row["params"] == model.count_params()
-    assert 0 <= row["test_acc"] <= 1 and set(row["shifted_acc"]) == {2, 4}
+    model, row = cnn.train_and_evaluate("blur pool + GAP", train, test, epochs=1)
+    assert row["params"] == sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    assert 0 <= row["test_acc"] <= 1 and set(row["shifted_acc"]) == {1, 2, 3, 4}
     assert all(0 <= acc <= 1 for acc in row["shifted_acc"].values())
-    assert "max pool + GAP" in cnn.results_table([row])
+    assert 0 <= row["consistency"] <= 1
+    assert "blur pool + GAP" in cnn.results_table([row])
+
+
+class PositionModel:
+    """Predicts from the image's brightest column only: changes class whenever a shift moves that column."""
+
+    def predict(self, x, verbose=0, batch_size=None):
+        column = x[..., 0].max(axis=1).argmax(axis=1)
+        return np.eye(24)[column]
+
+
+class BlindModel:
+    def predict(self, x, verbose=0, batch_size=None):
+        return np.tile([0.0, 1.0], (len(x), 1))
+
+
+def test_shift_consistency_counts_agreeing_pairs():
+    x, _ = cnn.make_shapes(200, seed=2, noise=0.0)
+    # A model that ignores its input always agrees with itself; one that reads the position rarely does.
+    assert cnn.shift_consistency(BlindModel(), x) == 1.0
+    position = cnn.shift_consistency(PositionModel(), x, max_shift=4)
+    assert position < 0.3
+    # With no shift at all, the two copies are the same image.
+    assert cnn.shift_consistency(PositionModel(), x, max_shift=0) == 1.0
+
+
+def test_random_shifts_are_seeded_and_use_every_offset():
+    x = np.zeros((400, 12, 12, 1), dtype=np.float32)
+    x[:, 5, 5] = 1
+    moved = cnn.random_shifts(x, 2, np.random.default_rng(0))
+    np.testing.assert_array_equal(moved, cnn.random_shifts(x, 2, np.random.default_rng(0)))
+    rows, cols = np.nonzero(moved[..., 0])[1:]
+    assert set(rows.tolist()) == set(cols.tolist()) == {3, 4, 5, 6, 7}
