@@ -162,3 +162,56 @@ def test_settings_go_where_jupyter_and_ipython_read_them():
 def test_inline_figures_are_retina():
     config = json.loads((REPO / "jupyter" / "ipython_kernel_config.json").read_text())
     assert config["InlineBackend"]["figure_formats"] == ["retina"]
+
+
+# --- browser-deps: one line, or a reason ------------------------------------------
+
+
+def fake_commands(tmp_path: Path, uid: int, apt_status: int) -> dict:
+    """PATH with fake id, dpkg and apt-get (which talks a lot), as on a machine without Chromium."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    scripts = {
+        "id": f"echo {uid}",
+        "dpkg": "exit 1",
+        "apt-get": 'for i in $(seq 200); do echo "Get:$i http://deb.debian.org chromium"; done; '
+        f"exit {apt_status}",
+    }
+    for name, body in scripts.items():
+        (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    return {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "CHROMIUM": str(tmp_path / "no-chromium"),
+        "BROWSER_DEPS_LOG": str(tmp_path / "apt.log"),
+    }
+
+
+def browser_deps(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["sh", str(REPO / "tools" / "install_chromium.sh")], env=env, capture_output=True, text=True
+    )
+
+
+def test_browser_deps_installs_with_one_line(tmp_path):
+    done = browser_deps(fake_commands(tmp_path, uid=0, apt_status=0))
+    assert done.returncode == 0
+    assert done.stdout.count("\n") == 1 and done.stdout.endswith("... done\n"), done.stdout
+    assert done.stderr == ""
+    assert (tmp_path / "apt.log").read_text().count("Get:") == 600  # update + two installs, all logged
+
+
+def test_browser_deps_says_why_it_cannot_install(tmp_path):
+    done = browser_deps(fake_commands(tmp_path, uid=0, apt_status=100))
+    assert done.returncode == 1
+    assert done.stdout.endswith("... failed\n")
+    assert "apt-get could not install chromium" in done.stderr and "make test-fast" in done.stderr
+    assert done.stderr.count("\n") <= 6  # the log's last lines and one sentence
+
+
+def test_browser_deps_without_root_gives_the_command(tmp_path):
+    done = browser_deps(fake_commands(tmp_path, uid=1000, apt_status=0))
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert "sudo apt-get install -y chromium" in done.stderr and "make test-fast" in done.stderr

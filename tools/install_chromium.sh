@@ -4,7 +4,7 @@
 # Prints one line when it installs, nothing when all is in place, and a reason when it cannot run;
 # apt-get's own output goes to a log that is shown only when it fails.
 set -eu
-CHROMIUM=/usr/bin/chromium
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium} # the browser tests launch this path
 FONT=fonts-noto-color-emoji
 LOG=${BROWSER_DEPS_LOG:-build/browser-deps.log}
 has_font() { dpkg -s "$FONT" >/dev/null 2>&1; }
