@@ -208,10 +208,36 @@ def test_an_endless_loop_is_stopped_and_leaves_nothing_running(monkeypatch):
     assert report.status is Status.FAILED
     assert "still running after 0.3 s" in report.line
     # The answer ran in a child process that was killed: no process and no thread is left behind,
-    # so the next check runs at its normal speed (benchmarks: tests/../README of this module).
+    # so the next check runs at its normal speed (measured in the issue 11 closing note).
     assert psutil.Process().children(recursive=True) == []
     assert threading.active_count() == threads
     assert check_max_pool2d.evaluate(check_max_pool2d.reference).status is Status.PASSED
+
+
+def test_an_answer_that_calls_keras_is_told_why_it_cannot_run(monkeypatch):
+    from poolutils.checks.core import keras_pool_map
+
+    check_max_pool2d.evaluate(check_max_pool2d.reference)  # TensorFlow now runs in this process
+    monkeypatch.setattr(core, "TIME_LIMIT", 1.0)
+    report = check_max_pool2d.evaluate(
+        lambda x, f, s, p: keras_pool_map("max", x, pool_size=f, strides=s, padding=p)
+    )
+    assert "called TensorFlow or Keras" in report.line, str(report)
+
+
+def test_where_fork_is_missing_a_thread_runs_the_answer():
+    stop = threading.Event()
+
+    def slow(n):
+        stop.wait()  # ends as soon as the test releases it: no spinning thread is left behind
+        return n
+
+    try:
+        outcomes = core.collect_outcomes(slow, [Case("a", (1,)), Case("b", (2,))], 0.2, isolate=False)
+    finally:
+        stop.set()
+    assert [o.status for o in outcomes] == ["timeout", "not_run"]
+    assert core.collect_outcomes(abs, [Case("a", (-1,))], isolate=False) == [Outcome("returned", 1)]
 
 
 def test_what_an_answer_prints_is_shown(capsys):

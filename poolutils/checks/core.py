@@ -71,6 +71,7 @@ How to write a checker for a new exercise
 from __future__ import annotations
 
 import copy
+import faulthandler
 import inspect
 import os
 import pickle
@@ -342,6 +343,25 @@ def _child(
     _send(fd, ("printed", captured.getvalue()))
 
 
+def _stuck_in_tensorflow(pid: int, dump_fd: int) -> bool:
+    """Whether the timed-out child waits inside TensorFlow, which a forked process cannot run.
+
+    TensorFlow's thread pools do not survive ``fork``: an answer that calls a
+    Keras layer hangs in the child. The child's Python stack tells it apart
+    from an endless loop of the learner's own.
+    """
+    os.kill(pid, signal.SIGUSR1)
+    text = b""
+    while select.select([dump_fd], [], [], 0.5)[0]:
+        chunk = os.read(dump_fd, 65536)
+        if not chunk:
+            break
+        text += chunk
+        if b"File" in text and text.endswith(b"\n"):
+            break
+    return b"tensorflow" in text or b"keras" in text
+
+
 def _collect_in_child(
     answer: Callable[..., Any],
     cases: Sequence[Case],
@@ -349,16 +369,21 @@ def _collect_in_child(
     summarise: Callable[[Any], Any] | None,
 ) -> list[Outcome]:
     read_fd, write_fd = os.pipe()
+    dump_read, dump_write = os.pipe()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # or the child would print the parent's buffered text again
     pid = os.fork()
     if pid == 0:  # the child: run, report, and leave without the parent's cleanup
         os.close(read_fd)
+        os.close(dump_read)
         try:
+            # On SIGUSR1 the child writes where it is stuck (see _stuck_in_tensorflow).
+            faulthandler.register(signal.SIGUSR1, file=os.fdopen(dump_write, "w"), all_threads=False)
             _child(answer, cases, write_fd, summarise)
         finally:
             os._exit(0)
     os.close(write_fd)
+    os.close(dump_write)
     outcomes: list[Outcome] = []
     printed = ""
     try:
@@ -366,7 +391,8 @@ def _collect_in_child(
             while len(outcomes) < len(cases):
                 ready, _, _ = select.select([stream], [], [], time_limit)
                 if not ready:
-                    outcomes.append(Outcome("timeout", message=f"{time_limit:g}"))
+                    why = "TensorFlow" if _stuck_in_tensorflow(pid, dump_read) else ""
+                    outcomes.append(Outcome("timeout", error=why, message=f"{time_limit:g}"))
                     break
                 header = _read_exactly(stream, 8)
                 body = header and _read_exactly(stream, struct.unpack("<Q", header)[0])
@@ -385,6 +411,7 @@ def _collect_in_child(
         except ProcessLookupError:
             pass
         os.waitpid(pid, 0)
+        os.close(dump_read)
     if printed:
         print(printed, end="" if printed.endswith("\n") else "\n")
     return outcomes + [Outcome("not_run")] * (len(cases) - len(outcomes))
@@ -814,6 +841,13 @@ class Check:
         on = f"case '{case.label}'"
         if outcome.status == "not_run":
             return self._failed(f"not run on {on} (an earlier case stopped the answer).", lines, case)
+        if outcome.status == "timeout" and outcome.error == "TensorFlow":
+            return self._failed(
+                f"called TensorFlow or Keras on {on}, which cannot run where the checker runs your answer "
+                "(a separate process); compute the answer with NumPy: Keras is what the checker compares with.",
+                lines,
+                case,
+            )
         if outcome.status == "timeout":
             limit = outcome.message or f"{TIME_LIMIT:g}"
             return self._failed(
