@@ -61,8 +61,13 @@ How to write a checker for a new exercise
    all-negative windows, fractional values, 'same' padding, batches.
 4. Write an ``oracle`` computing the expected answer with Keras.
 5. Take the known mistakes from :mod:`poolutils.checks.mistakes` (each is
-   defined once there: key, diagnosis, function) or add one there.
-6. Build ``Check(...)``, :func:`value_check` or :func:`choice_check`.
+   defined once there: key, diagnosis, function; :meth:`Mistake.on` adapts
+   one to another signature) or add one there. A design exercise, with many
+   right answers, gives its mistakes a ``test`` on the learner's value.
+6. Build ``Check(...)`` (``kind=`` and ``minutes=``; ``bug=`` the planted
+   mistake for 'find_the_bug'; ``summarise=`` when the answer returns an
+   object, such as a Keras model, that must become plain data),
+   :func:`value_check` (predict, by hand) or :func:`choice_check`.
 7. ``tests/test_checks.py`` then checks it: the reference passes, a stub is
    "not attempted", each mistake is diagnosed. Add learner-style answers to
    ``tests/learner_answers/exNN.py``.
