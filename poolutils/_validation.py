@@ -60,7 +60,8 @@ def positive_int(value: object, name: str, limit: int = MAX_SIZE) -> int:
     return number
 
 
-def _entries(value: object, name: str, allowed: str) -> tuple[object, ...]:
+def entries(value: object, name: str, allowed: str) -> tuple[object, ...]:
+    """The entries of a sequence argument (a tuple, list or 1-D array), or raise naming it."""
     if isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, (str, bytes)):
         if isinstance(value, np.ndarray) and value.ndim != 1:
             raise TypeError(f"`{name}` must be {allowed}. Received: {name}={value!r}.")
@@ -73,7 +74,7 @@ def int_tuple(value: object, rank: int, name: str) -> tuple[int, ...]:
     allowed = (
         f"a positive int or a tuple of {rank} positive ints (each at most {MAX_SIZE:,}) for {rank}-D pooling"
     )
-    values = (value,) * rank if as_int(value) is not None else _entries(value, name, allowed)
+    values = (value,) * rank if as_int(value) is not None else entries(value, name, allowed)
     if len(values) != rank:
         raise ValueError(
             f"`{name}` must be {allowed}; it has {len(values)} entries. Received: {name}={value!r}."
@@ -96,7 +97,7 @@ def int_tuple(value: object, rank: int, name: str) -> tuple[int, ...]:
 def spatial_sizes(value: object, name: str = "spatial_shape") -> tuple[int, ...]:
     """A spatial shape: 1, 2 or 3 positive ints, each at most ``MAX_AXIS_CELLS``."""
     allowed = f"a tuple of 1, 2 or 3 positive ints (each at most {MAX_AXIS_CELLS:,}), e.g. (height, width)"
-    shape = _entries(value, name, allowed)
+    shape = entries(value, name, allowed)
     if not 1 <= len(shape) <= 3:
         raise ValueError(
             f"`{name}` must be {allowed}; it has {len(shape)} entries. Received: {name}={value!r}."
@@ -123,7 +124,7 @@ def layer_input_shape(value: object, name: str = "input_shape", allow_none: bool
     )
     if allow_none:
         allowed += " (None for an unknown size)"
-    shape = _entries(value, name, allowed)
+    shape = entries(value, name, allowed)
     if not 3 <= len(shape) <= 5:
         raise ValueError(
             f"`{name}` must be {allowed}; it has {len(shape)} entries. Received: {name}={value!r}."

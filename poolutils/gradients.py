@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
+from numbers import Real
 
 import numpy as np
 
@@ -165,7 +166,7 @@ def max_pool_backward(
     array([0., 1., 1., 0.])
     """
     x = input_array(x)
-    axes, geometry = layer_windows(x.shape, pool_size, strides, padding, data_format)
+    axes, geometry = layer_windows(x.shape, pool_size, strides, padding, data_format, name="x")
     rule = _tie_rule(ties, len(axes))
     out_shape = with_spatial(x.shape, axes, geometry.output_shape)
     dy = _upstream(dy, out_shape)
@@ -221,7 +222,7 @@ def avg_pool_backward(
     array([5., 8., 5.])
     """
     shape = layer_input_shape(input_shape)
-    axes, geometry = layer_windows(shape, pool_size, strides, padding, data_format, "input_shape")
+    axes, geometry = layer_windows(shape, pool_size, strides, padding, data_format)
     if np.prod(shape, dtype=object) > MAX_ARRAY_CELLS:
         raise ValueError(
             f"`input_shape` may hold at most MAX_ARRAY_CELLS = 2**28 = {MAX_ARRAY_CELLS:,} cells, "
@@ -253,7 +254,11 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     >>> numerical_gradient(lambda v: float(np.max(v)), np.array([3.0, 3.0])).round(6)
     array([0.5, 0.5])
     """
-    x = np.asarray(x, dtype=np.float64)
+    if not callable(f):
+        raise TypeError(f"`f` must be a function of one array that returns a number. Received: f={f!r}.")
+    if isinstance(h, bool) or not isinstance(h, Real) or not 0 < h < np.inf:
+        raise ValueError(f"`h` must be a positive finite step, e.g. 1e-6. Received: h={h!r}.")
+    x = numeric_array(x, "x").astype(np.float64)
     grad = np.zeros_like(x)
     step = np.zeros_like(x)
     for i in np.ndindex(x.shape):

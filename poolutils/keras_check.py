@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from poolutils import pooling
-from poolutils._validation import data_format_name, input_array, int_tuple, spatial_axes
+from poolutils._validation import data_format_name, input_array, int_tuple, numeric_array, spatial_axes
 
 OURS: dict[str, Callable[..., np.ndarray]] = {
     "max": pooling.max_pool,
@@ -144,6 +144,11 @@ def keras_pool_gradient(kind: str, x: np.ndarray, dy: np.ndarray, **kwargs: Any)
     with tf.GradientTape() as tape:
         tape.watch(xt)
         y = layer(xt)
+    dy = numeric_array(dy, "dy")
+    if dy.shape != tuple(y.shape):
+        raise ValueError(
+            f"`dy` must have the shape of the layer's output, {tuple(y.shape)}. Received: dy with shape {dy.shape}."
+        )
     return tape.gradient(y, xt, output_gradients=tf.constant(dy, dtype=tf.float32)).numpy()
 
 

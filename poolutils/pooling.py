@@ -26,7 +26,7 @@ from poolutils.windows import adaptive_windows, layer_windows
 
 def _prepare(x, pool_size, strides, padding, data_format):
     x = input_array(x)
-    return (x, *layer_windows(x.shape, pool_size, strides, padding, data_format))
+    return (x, *layer_windows(x.shape, pool_size, strides, padding, data_format, name="x"))
 
 
 def max_pool(

@@ -18,7 +18,9 @@ import numpy as np
 
 from poolutils._validation import (
     MAX_AXIS_CELLS,
+    as_int,
     data_format_name,
+    entries,
     int_tuple,
     layer_input_shape,
     pool_args,
@@ -120,7 +122,7 @@ def axis_windows(n: int, pool_size: int, stride: int, padding: str = "valid") ->
     (0,)
     """
     out = pool_output_size(n, pool_size, stride, padding)
-    _check_cells(out, "windows", f"n={n}, pool_size={pool_size!r}, stride={stride!r}")
+    _check_cells(out, "windows", "n", f"n={n}, pool_size={pool_size!r}, stride={stride!r}")
     before = same_padding(n, pool_size, stride)[0] if padding.lower() == "same" else 0
     starts = tuple(i * stride - before for i in range(out))
     return AxisWindows(n, starts, tuple(s + pool_size for s in starts), stride)
@@ -182,14 +184,17 @@ class Windows:
 
     def window(self, position: Sequence[int]) -> Window:
         """The input cells read by the output cell at ``position``."""
-        position = tuple(position)
-        if len(position) != len(self.axes) or not all(0 <= p < a.size for p, a in zip(position, self.axes)):
-            raise ValueError(
-                f"`position` must index the output of shape {self.output_shape}. "
-                f"Received: position={position!r}."
-            )
+        allowed = f"a tuple of {len(self.axes)} ints indexing the output of shape {self.output_shape}"
+        received = position
+        position = tuple(as_int(p) for p in entries(position, "position", allowed))
+        if len(position) != len(self.axes) or not all(
+            p is not None and 0 <= p < a.size for p, a in zip(position, self.axes)
+        ):
+            raise ValueError(f"`position` must be {allowed}. Received: position={received!r}.")
         lengths = [a.stops[p] - a.starts[p] for p, a in zip(position, self.axes)]
-        _check_cells(int(np.prod(lengths, dtype=object)), "cells in a window", f"position={position!r}")
+        _check_cells(
+            int(np.prod(lengths, dtype=object)), "cells in its window", "position", f"position={received!r}"
+        )
         ranges = [np.arange(a.starts[p], a.stops[p]) for p, a in zip(position, self.axes)]
         cells = np.stack(np.meshgrid(*ranges, indexing="ij"), axis=-1).reshape(-1, len(ranges))
         padding = ((cells < 0) | (cells >= np.array(self.input_shape))).any(axis=1)
@@ -251,13 +256,13 @@ def layer_windows(
     strides: int | Sequence[int] | None = None,
     padding: str = "valid",
     data_format: str = "channels_last",
-    name: str = "x",
+    name: str = "input_shape",
 ) -> tuple[tuple[int, ...], Windows]:
     """Spatial axes and window geometry of a pooling layer on an input of shape ``input_shape``.
 
     The forward and backward passes share it. ``name`` is what the caller
-    calls the input, so that a message names it: "x" for an array, whose shape
-    this is, or "input_shape".
+    calls the input, so that a message names it: "input_shape", or "x" when
+    this is the shape of the caller's array ``x``.
 
     Examples
     --------
@@ -271,16 +276,16 @@ def layer_windows(
     received = f"{name} with spatial shape {spatial}" if name == "x" else f"{name}={input_shape!r}"
     pools, steps, padding = pool_args(spatial, pool_size, strides, padding, received)
     for n in spatial:
-        _check_cells(n, "cells along a spatial axis", received)
+        _check_cells(n, "cells along a spatial axis", name, received)
     return axes, Windows(tuple(axis_windows(n, f, s, padding) for n, f, s in zip(spatial, pools, steps)))
 
 
-def _check_cells(count: int, what: str, received: str) -> None:
+def _check_cells(count: int, what: str, name: str, received: str) -> None:
     # Geometries list every window: refuse before building what would not fit in memory.
     if count > MAX_AXIS_CELLS:
         raise ValueError(
-            f"poolutils handles at most MAX_AXIS_CELLS = 2**24 = {MAX_AXIS_CELLS:,} {what}; "
-            f"this asks for {count:,}. Received: {received}."
+            f"`{name}` asks for {count:,} {what}; poolutils handles at most "
+            f"MAX_AXIS_CELLS = 2**24 = {MAX_AXIS_CELLS:,}. Received: {received}."
         )
 
 
@@ -295,5 +300,5 @@ def adaptive_windows(spatial_shape: Sequence[int], output_size: int | Sequence[i
     shape = spatial_sizes(spatial_shape)
     sizes = int_tuple(output_size, len(shape), "output_size")
     for o in sizes:
-        _check_cells(o, "output cells along an axis", f"output_size={output_size!r}")
+        _check_cells(o, "output cells along an axis", "output_size", f"output_size={output_size!r}")
     return Windows(tuple(adaptive_axis_windows(n, o) for n, o in zip(shape, sizes)))

@@ -23,3 +23,49 @@ def test_detects_a_wrong_implementation(keras, monkeypatch):
 def test_unknown_kind_is_named():
     with pytest.raises(ValueError, match="kind='median'"):
         keras_check.check_against_keras("median", FMAP)
+
+
+def _fresh_python(code, tmp_path, **env_changes):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    env.update(env_changes)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_keras_starts_silently_in_tensorflow_s_default_configuration(tmp_path):
+    """No start-up line on stderr, oneDNN left on (3-D windows clamp), and stderr works afterwards."""
+    code = (
+        "import os, numpy as np\n"
+        "from poolutils.keras_check import keras, keras_pool\n"
+        "keras()\n"
+        "x = np.arange(1.0, 4.0, dtype='float32').reshape(1, 1, 1, 3, 1)\n"
+        "print(keras_pool('max', x, pool_size=1, strides=3, padding='same').item())\n"
+        "print(os.environ.get('TF_ENABLE_ONEDNN_OPTS'))\n"
+        "os.write(2, b'stderr still works')\n"
+    )
+    proc = _fresh_python(code, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["1.0", "None"]  # cell 0: oneDNN's kernel (Eigen's would read cell 1)
+    assert proc.stderr == "stderr still works"
+
+
+def test_stderr_is_restored_when_the_import_fails(tmp_path):
+    (tmp_path / "keras.py").write_text(
+        "import os\nos.write(2, b'hidden')\nraise ImportError('no keras here')\n"
+    )
+    code = (
+        "import os\n"
+        "from poolutils.keras_check import keras\n"
+        "try:\n"
+        "    keras()\n"
+        "except ImportError as err:\n"
+        "    os.write(2, str(err).encode())\n"
+    )
+    proc = _fresh_python(code, tmp_path, PYTHONPATH=str(tmp_path))
+    assert proc.returncode == 0
+    assert proc.stderr == "no keras here"
