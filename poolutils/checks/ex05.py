@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
 
 import poolutils as pu
-from poolutils.checks.core import Case, Check, Mistake, compare_arrays, compare_close, keras_pool_map
+from poolutils.checks import mistakes as m
+from poolutils.checks.core import (
+    Case,
+    Check,
+    Mistake,
+    compare_arrays,
+    compare_close,
+    compare_floats,
+    compare_numbers,
+    keras_pool_map,
+    sample,
+    value_check,
+)
 from poolutils.images import sample_image
 
 
@@ -69,26 +82,31 @@ check_pool_photo = Check(
             lambda image, mode, f: pool_photo(image, mode, f)[np.newaxis, :, :, np.newaxis],
             "you returned the batch and channel axes too: remove them again, result[0, :, :, 0], "
             "so the result is an (H, W) image like the input.",
+            "batch_axes_kept",
         ),
         Mistake(
             lambda image, mode, f: pool_photo(image, "max", f),
             "you always took the maximum: `mode` says which pooling to use ('max' or 'avg').",
+            "mode_ignored",
         ),
         Mistake(
             lambda image, mode, f: pool_photo(image.T, mode, f),
             "height and width are swapped: the image is (H, W) and the result (H // pool_size, W // pool_size).",
+            "height_width_swapped",
         ),
         Mistake(
             lambda image, mode, f: (pu.max_pool if mode == "max" else pu.avg_pool)(
                 image[np.newaxis, :, :, np.newaxis], f, 1
             )[0, :, :, 0],
             "your windows overlap (stride 1): the stride is the pool size here.",
+            "stride_one",
         ),
     ),
     hints=(
         "poolutils' max_pool and avg_pool (and Keras' layers) want a batch of maps: (batch, H, W, channels).",
         "image[np.newaxis, :, :, np.newaxis] makes a batch of one map; pool it, then take [0, :, :, 0].",
     ),
+    minutes=5,
 )
 
 
@@ -155,23 +173,28 @@ check_shift_change = Check(
         Mistake(
             lambda *a: _change_without(*a, pooled=False),
             "you compared the images before pooling: pool both crops (unless mode is 'none'), then compare.",
+            "not_pooled",
         ),
         Mistake(
             lambda *a: _change_without(*a, scaled=False),
             "you did not divide by np.mean(np.abs(reference)): without it a darker image would look "
             "more shift-invariant.",
+            "not_scaled",
         ),
         Mistake(
             lambda *a: _change_without(*a, absolute=False),
             "you averaged the signed differences, which cancel out; average their absolute values.",
+            "signed_differences",
         ),
         Mistake(
             lambda *a: _change_without(*a, axis=0),
             "you shifted the rows (down); the task shifts the columns: the image moves to the RIGHT.",
+            "rows_shifted",
         ),
         Mistake(
             _change_rolled,
             "you used np.roll, which wraps the right edge around to the left; cut the two crops instead.",
+            "np_roll",
         ),
     ),
     hints=(
@@ -179,6 +202,7 @@ check_shift_change = Check(
         "Pool both with pool_photo (or leave them if mode is 'none').",
         "change = np.mean(np.abs(pooled_shifted - pooled_base)) / np.mean(np.abs(pooled_base)); return it as a float.",
     ),
+    minutes=8,
 )
 
 
@@ -219,14 +243,24 @@ check_fraction_unchanged = Check(
         Mistake(
             lambda *a: 1 - fraction_unchanged(*a),
             "you counted the cells that CHANGED; the task asks for the fraction that stayed the same.",
+            "counted_changed",
+        ),
+        Mistake(
+            lambda image, s, f: int(
+                np.sum(pool_photo(_crops(image, s)[1], "max", f) == pool_photo(_crops(image, s)[0], "max", f))
+            ),
+            "you returned the NUMBER of unchanged cells; divide by the number of pooled cells to get a fraction.",
+            "count_not_fraction",
         ),
         Mistake(
             lambda *a: 100 * fraction_unchanged(*a),
             "you returned a percentage; return a fraction between 0 and 1.",
+            "percentage",
         ),
         Mistake(
             lambda image, s, f: fraction_unchanged(image, s, 1),
             "you compared the images before pooling; compare the max-pooled crops.",
+            "not_pooled",
         ),
         Mistake(
             lambda image, s, f: float(
@@ -235,6 +269,7 @@ check_fraction_unchanged = Check(
                 )
             ),
             "you used average pooling; this exercise measures MAX pooling.",
+            "avg_not_max",
         ),
     ),
     hints=(
@@ -242,7 +277,261 @@ check_fraction_unchanged = Check(
         "array: True where the pooled value did not change.",
         "The mean of a boolean array is the fraction of True: float(np.mean(pooled_shifted == pooled_base)).",
     ),
+    minutes=4,
 )
 
 
-CHECKS = (check_pool_photo, check_shift_change, check_fraction_unchanged)
+# --- 5.6 -------------------------------------------------------------------
+# Anti-aliased max pooling (Zhang, "Making Convolutional Networks Shift-Invariant Again", ICML 2019):
+# max with stride 1, then a fixed binomial blur that also subsamples.
+
+BINOMIAL = np.array([1.0, 2.0, 1.0]) / 4
+
+
+def blur_pool2d(fmap):
+    # 1. Max over every 2x2 window, stride 1: nothing is subsampled yet, so nothing aliases.
+    peaks = np.maximum(np.maximum(fmap[:-1, :-1], fmap[:-1, 1:]), np.maximum(fmap[1:, :-1], fmap[1:, 1:]))
+    # 2. Blur with the 3x3 binomial kernel (weights sum to 1) and keep every second position.
+    kernel = np.outer([1, 2, 1], [1, 2, 1]) / 16
+    out_h, out_w = (peaks.shape[0] - 3) // 2 + 1, (peaks.shape[1] - 3) // 2 + 1
+    out = np.empty((out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            out[i, j] = np.sum(peaks[2 * i : 2 * i + 3, 2 * j : 2 * j + 3] * kernel)
+    return out
+
+
+def keras_blur_pool(x: np.ndarray, kernel_1d: np.ndarray = BINOMIAL) -> np.ndarray:
+    """Zhang's max-blur pooling as Keras layers: MaxPooling (2, stride 1) then a fixed depthwise blur, stride 2.
+
+    ``x`` is ``(batch, length, channels)`` or ``(batch, H, W, channels)``; both
+    layers use 'valid' padding.
+    """
+    from poolutils.keras_check import keras  # imports Keras: only when a check runs
+
+    layers = keras().layers
+    rank = x.ndim - 2
+    kernel = kernel_1d if rank == 1 else np.outer(kernel_1d, kernel_1d)
+    pool = (layers.MaxPooling1D if rank == 1 else layers.MaxPooling2D)(2, strides=1, padding="valid")
+    blur = (layers.DepthwiseConv1D if rank == 1 else layers.DepthwiseConv2D)(
+        len(kernel_1d), strides=2, padding="valid", use_bias=False
+    )
+    peaks = pool(np.asarray(x, dtype=np.float32))
+    blur.build(peaks.shape)
+    blur.set_weights([np.repeat(kernel[..., None, None], x.shape[-1], axis=-2).astype(np.float32)])
+    return np.asarray(blur(peaks))
+
+
+def _blur_pool_oracle(fmap: np.ndarray) -> np.ndarray:
+    return keras_blur_pool(np.asarray(fmap)[None, ..., None])[0, ..., 0]
+
+
+def _blur_pool_cases() -> list[Case]:
+    return [
+        Case("5x5 map (one output cell)", (sample((5, 5), 94),)),
+        Case("7x8 map", (sample((7, 8), 95),)),
+        Case("6x6 map, every value negative", (-np.abs(sample((6, 6), 96)) - 1,)),
+        Case("6x7 map of integers (int64): the answer has fractions", (sample((6, 7), 97).astype(np.int64),)),
+        Case("the photo (150x128)", (_photo(),)),
+    ]
+
+
+def _blur_stride_2(image: np.ndarray, kernel: np.ndarray, shape: tuple[int, int] | None = None) -> np.ndarray:
+    size = kernel.shape[0]
+    out = np.empty(shape or ((image.shape[0] - size) // 2 + 1, (image.shape[1] - size) // 2 + 1))
+    for pos in np.ndindex(*out.shape):
+        i, j = 2 * pos[0], 2 * pos[1]
+        out[pos] = np.sum(image[i : i + size, j : j + size] * kernel)
+    return out
+
+
+def _peaks(fmap: np.ndarray) -> np.ndarray:
+    fmap = np.asarray(fmap, dtype=float)
+    return np.maximum(np.maximum(fmap[:-1, :-1], fmap[:-1, 1:]), np.maximum(fmap[1:, :-1], fmap[1:, 1:]))
+
+
+check_blur_pool2d = Check(
+    "5.6",
+    "blur_pool2d",
+    cases=_blur_pool_cases,
+    reference=blur_pool2d,
+    oracle=_blur_pool_oracle,
+    compare=compare_floats,
+    mistakes=(
+        Mistake(
+            key="blur_without_max",
+            fn=lambda f: _blur_stride_2(
+                np.asarray(f, dtype=float),
+                np.outer(BINOMIAL, BINOMIAL),
+                ((f.shape[0] - 4) // 2 + 1, (f.shape[1] - 4) // 2 + 1),
+            ),
+            diagnosis="you blurred the map itself: first take the max over every 2x2 window with stride 1, "
+            "then blur that map of peaks.",
+        ),
+        Mistake(
+            key="kernel_not_normalised",
+            fn=lambda f: 16 * blur_pool2d(np.asarray(f, dtype=float)),
+            diagnosis="your blur kernel is not normalised: np.outer([1, 2, 1], [1, 2, 1]) sums to 16; "
+            "divide by 16 so a flat map keeps its value.",
+        ),
+        Mistake(
+            key="box_blur",
+            fn=lambda f: _blur_stride_2(_peaks(f), np.full((3, 3), 1 / 9)),
+            diagnosis="you blurred with a flat 3x3 box (1/9 each); the binomial kernel weighs the centre "
+            "most: outer([1, 2, 1], [1, 2, 1]) / 16.",
+        ),
+        Mistake(
+            key="odd_subsampling",
+            fn=lambda f: _blur_stride_2(_peaks(f)[1:, 1:], np.outer(BINOMIAL, BINOMIAL)),
+            diagnosis="you kept the odd positions: the blurred windows start at rows and columns 0, 2, 4, ... of "
+            "the map of peaks.",
+        ),
+        Mistake(
+            key=m.int_buffer("avg").key,
+            fn=lambda f: blur_pool2d(f).astype(np.asarray(f).dtype),
+            diagnosis=m.int_buffer("avg").diagnosis,
+        ),
+        Mistake(
+            key=m.running_max_from_zero.key,
+            fn=lambda f: _blur_stride_2(np.maximum(_peaks(f), 0), np.outer(BINOMIAL, BINOMIAL)),
+            diagnosis=m.running_max_from_zero.diagnosis,
+        ),
+    ),
+    hints=(
+        "Two steps. The max over 2x2 windows with stride 1 gives an (H - 1, W - 1) map of peaks. Then every "
+        "3x3 block of peaks starting at an even row and column is multiplied by outer([1, 2, 1], [1, 2, 1]) / 16 "
+        "and summed.",
+        "peaks = np.maximum(np.maximum(fmap[:-1, :-1], fmap[:-1, 1:]), np.maximum(fmap[1:, :-1], fmap[1:, 1:])); "
+        "out[i, j] = np.sum(peaks[2*i : 2*i + 3, 2*j : 2*j + 3] * kernel), with out a float array of "
+        "((H - 1 - 3) // 2 + 1, (W - 1 - 3) // 2 + 1) cells.",
+    ),
+    kind="implement",
+    minutes=10,
+)
+
+
+# --- 5.4 -------------------------------------------------------------------
+# Predict: one bright pixel of an 8-pixel signal at index 2, 3 and 4, through MaxPooling1D(2).
+
+PIXEL_POSITIONS = (2, 3, 4)
+
+
+def _one_pixel(position: int) -> np.ndarray:
+    signal = np.zeros(8, dtype=np.float32)
+    signal[position] = 1
+    return signal
+
+
+def _pooled_rows(pool: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    return np.array([pool(_one_pixel(p)) for p in PIXEL_POSITIONS])
+
+
+def _keras_max_1d(signal: np.ndarray) -> np.ndarray:
+    from poolutils.keras_check import keras_pool  # imports Keras: only when a check runs
+
+    return keras_pool("max", signal[None, :, None], pool_size=2)[0, :, 0]
+
+
+predicted_pooled = [[0, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]
+
+check_predicted_pooled = value_check(
+    "5.4",
+    "predicted_pooled",
+    kind="predict",
+    minutes=3,
+    label="one bright pixel at index 2, 3, 4 of 8; MaxPooling1D(2)",
+    reference=predicted_pooled,
+    oracle=lambda: _pooled_rows(_keras_max_1d),
+    compare=compare_numbers,
+    mistakes=(
+        (
+            "every_shift_moves",
+            [[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]],
+            "a 1-pixel shift does not always move the output: the pixel at index 3 is in the same window "
+            "(2, 3) as the pixel at index 2, so nothing changes; from 3 to 4 it crosses into the next window "
+            "and the output jumps a whole cell. That is aliasing.",
+        ),
+        (
+            "never_moves",
+            [[0, 1, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0]],
+            "pooling does not make a 2-pixel shift disappear: moving by the stride moves the output by one "
+            "cell (equivariance), it does not leave it unchanged.",
+        ),
+        (
+            "windows_misplaced",
+            [[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 1, 0]],
+            "output cell j covers input indices 2j and 2j + 1: index 3 is in cell 1 (with index 2), index 4 "
+            "starts cell 2.",
+        ),
+        (
+            "stride_one",
+            [[0, 1, 1, 0, 0, 0, 0], [0, 0, 1, 1, 0, 0, 0], [0, 0, 0, 1, 1, 0, 0]],
+            "you pooled with stride 1 (7 outputs); MaxPooling1D(2) has stride 2 by default: 4 outputs.",
+        ),
+    ),
+    hints=(
+        "MaxPooling1D(2) has 4 windows on 8 pixels: indices (0, 1), (2, 3), (4, 5), (6, 7). Which window holds "
+        "the bright pixel in each row?",
+        "Each row has a single 1, in the column of the window that contains the bright pixel.",
+    ),
+)
+
+
+# --- 5.5 -------------------------------------------------------------------
+# By hand: the same pixel at index 2 and at index 3, through max-blur pooling in 1-D.
+
+
+blurred_by_hand = [[0.75, 0.25, 0.0], [0.25, 0.75, 0.0]]
+
+
+def _blur_rows_1d(kernel: np.ndarray, with_max: bool = True) -> list[list[float]]:
+    def pool(signal: np.ndarray) -> list[float]:
+        peaks = np.maximum(signal[:-1], signal[1:]) if with_max else signal
+        return [float(peaks[i : i + 3] @ kernel) for i in range(0, len(peaks) - 2, 2)]
+
+    return [pool(_one_pixel(p)) for p in (2, 3)]
+
+
+check_blurred_by_hand = value_check(
+    "5.5",
+    "blurred_by_hand",
+    kind="by_hand",
+    minutes=5,
+    label="one bright pixel at index 2, then 3, of 8; max-blur pooling",
+    reference=blurred_by_hand,
+    oracle=lambda: np.array([keras_blur_pool(_one_pixel(p)[None, :, None])[0, :, 0] for p in (2, 3)]),
+    compare=compare_numbers,
+    mistakes=(
+        (
+            "kernel_not_normalised",
+            _blur_rows_1d(np.array([1.0, 2.0, 1.0])),
+            "divide the blur weights by their sum, 4: [1, 2, 1] / 4 = [0.25, 0.5, 0.25].",
+        ),
+        (
+            "blur_without_max",
+            _blur_rows_1d(BINOMIAL, with_max=False),
+            "you skipped the first step: the max over every pair (stride 1) turns the 8 pixels into 7 peaks, "
+            "and it is those peaks that are blurred.",
+        ),
+        (
+            "box_blur",
+            _blur_rows_1d(np.full(3, 1 / 3)),
+            "the blur is binomial, [1, 2, 1] / 4, not a flat average of three.",
+        ),
+    ),
+    hints=(
+        "Step 1: the max of each pair (i, i + 1) gives 7 peaks; the pixel at 2 gives peaks [0, 1, 1, 0, 0, 0, 0]. "
+        "Step 2: output k is peaks[2k : 2k + 3] weighted by [0.25, 0.5, 0.25].",
+        "Pixel at 2: output 0 = 0.25*0 + 0.5*1 + 0.25*1. Now do the pixel at 3 (peaks [0, 0, 1, 1, 0, 0, 0]).",
+    ),
+)
+
+
+CHECKS = (
+    check_pool_photo,
+    check_shift_change,
+    check_fraction_unchanged,
+    check_predicted_pooled,
+    check_blurred_by_hand,
+    check_blur_pool2d,
+)

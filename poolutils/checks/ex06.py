@@ -1,7 +1,7 @@
 """Checks for exercises/06_gradients.ipynb: the backward pass of max and average pooling.
 
 The oracle is TensorFlow's gradient of Keras' pooling layers
-(:func:`poolutils.gradients.keras_pool_gradient`). The known mistakes are
+(:func:`poolutils.keras_check.keras_pool_gradient`). The known mistakes are
 the classic bugs of a hand-written backward pass: ``=`` where windows
 overlap and gradients must add up, a tie rule other than TensorFlow's first
 maximum, padding that wins or keeps gradient, and a divisor that counts the
@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from poolutils.checks import mistakes as m
-from poolutils.checks.core import Case, Check, Mistake, compare_floats, sample
-from poolutils.checks.ex02 import ARTICLE_MAP
+from poolutils.checks.core import Case, Check, Mistake, compare_floats, compare_numbers, sample, value_check
+from poolutils.checks.fixtures import ARTICLE_MAP
 from poolutils.windows import Windows, pool_windows
 
 
@@ -28,7 +28,7 @@ def _ties(shape: tuple[int, int], seed: int, high: int = 2) -> np.ndarray:
 
 
 def _keras_gradient(kind: str, fmap: np.ndarray, dy: np.ndarray, **kwargs) -> np.ndarray:
-    from poolutils.gradients import keras_pool_gradient  # imports Keras, so only when a check runs
+    from poolutils.keras_check import keras_pool_gradient  # imports Keras, so only when a check runs
 
     return keras_pool_gradient(kind, fmap[None, ..., None], dy[None, ..., None], **kwargs)[0, ..., 0]
 
@@ -50,7 +50,8 @@ def _max_routed(
         inside = [0 <= r < height and 0 <= c < width for r, c in cells]
         values = np.array([fmap[r, c] if ok else padding_value for (r, c), ok in zip(cells, inside)])
         hits = np.flatnonzero(values == values.max())
-        chosen = {"first": hits[:1], "last": hits[-1:], "split": hits, "all": hits}[rule]
+        by_column = sorted(hits, key=lambda k: (cells[k][1], cells[k][0]))[:1]
+        chosen = {"first": hits[:1], "last": hits[-1:], "split": hits, "all": hits, "column": by_column}[rule]
         share = dy[pos] / len(hits) if rule == "split" else dy[pos]
         for k in chosen:
             if not inside[k]:  # a padding zero won: its gradient is lost
@@ -58,6 +59,16 @@ def _max_routed(
             r, c = cells[k]
             dx[r, c] = share if assign else dx[r, c] + share
     return dx
+
+
+# The 'same' windows shifted by one (the odd padding cell put first): the catalogue's mistake, for the backward passes.
+_SHIFTED = m.shifted_windows("max")
+
+TIE_COLUMN_MAJOR = (
+    "at a tie you gave the gradient to the first maximum going down the COLUMNS; TensorFlow takes the "
+    "first one in row-major order (along the first row, then the second): np.argmax on the window does that, "
+    "np.argmax on window.T does not."
+)
 
 
 def _kept_padding(dx: np.ndarray, windows: Windows) -> np.ndarray:
@@ -90,11 +101,23 @@ def _cases_2x2() -> list[Case]:
         ("5x7 map (the last row and column are in no window)", sample((5, 7), 71)),
         ("4x6 map of 0s and 1s (ties)", _ties((4, 6), 72)),
         ("6x6 map", sample((6, 6), 73)),
+        (
+            "4x4 map with ties at 6 (ReLU6 saturation): first in row-major order is not first by columns",
+            _SATURATED,
+        ),
     ]
     return [
         Case(label, (_upstream((x.shape[0] // 2, x.shape[1] // 2), 170 + i), x))
         for i, (label, x) in enumerate(specs)
     ]
+
+
+# Every 2x2 block holds a tie at the positive value 6 at (0, 1) and (1, 0): row-major order picks the
+# top-right cell, column-major order the bottom-left one. The last block's tie is on its diagonal.
+_SATURATED = np.array(
+    [[1, 6, 2, 6], [6, 3, 6, 0], [0, 6, 6, 4], [6, 2, 5, 6]],
+    dtype=np.float32,
+)
 
 
 def _windows_2x2(fmap: np.ndarray) -> Windows:
@@ -110,27 +133,37 @@ check_max_pool_backward_2x2 = Check(
     compare=compare_floats,
     mistakes=(
         Mistake(
+            key="tie_column_major",
+            fn=lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="column"),
+            diagnosis=TIE_COLUMN_MAJOR,
+        ),
+        Mistake(
             lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="last"),
             "at a tie you gave the gradient to the LAST maximum; TensorFlow gives it to the first one "
             "in row-major order (np.argmax does exactly that).",
+            "tie_last",
         ),
         Mistake(
             lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="split"),
             "at a tie you split the gradient between the maxima; MaxPooling2D gives all of it to the "
             "first maximum in row-major order.",
+            "tie_split",
         ),
         Mistake(
             lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="all"),
             "at a tie every maximum got the whole gradient (a mask window == window.max()); "
             "MaxPooling2D gives it to the first maximum only.",
+            "tie_all",
         ),
         Mistake(
             lambda dy, f: np.where(_max_routed(np.ones_like(dy), f, _windows_2x2(f)) > 0, f, 0.0),
             "dx holds the input's values at the maxima; it must hold the upstream gradient dy[i, j] there.",
+            "values_not_gradients",
         ),
         Mistake(
             lambda dy, f: np.pad(np.kron(dy, np.ones((2, 2))), [(0, f.shape[0] % 2), (0, f.shape[1] % 2)]),
             "every cell of a window got dy[i, j]; max pooling sends it only to the window's maximum.",
+            "gradient_everywhere",
         ),
     ),
     hints=(
@@ -139,6 +172,7 @@ check_max_pool_backward_2x2 = Check(
         "dx = np.zeros(fmap.shape); for each window: r, c = np.unravel_index(np.argmax(window), (2, 2)); "
         "dx[2*i + r, 2*j + c] += dy[i, j].",
     ),
+    minutes=8,
 )
 
 
@@ -173,6 +207,13 @@ def _cases_2d() -> list[Case]:
         ("6x6 map, 3x3, stride 2, 'same'", sample((6, 6), 84), 3, 2, "same"),
         ("5x7 map, 2x2, stride 3, 'same'", sample((5, 7), 85), 2, 3, "same"),
         ("4x4 map of 0, 1, 2, 3x3, stride 2, 'same' (ties)", _ties((4, 4), 86, high=3), 3, 2, "same"),
+        (
+            "4x4 map with ties at 6, 2x2, stride 2, 'valid' (row-major first differs from column-major)",
+            _SATURATED,
+            2,
+            2,
+            "valid",
+        ),
     ]
     cases = []
     for i, (label, x, f, s, p) in enumerate(specs):
@@ -193,21 +234,35 @@ check_max_pool_backward2d = Check(
             lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), assign=True),
             "a cell that wins several overlapping windows must receive the SUM of their gradients: "
             "use dx[...] += dy[i, j], not dx[...] = dy[i, j].",
+            "overlap_assigned",
+        ),
+        Mistake(
+            key="tie_column_major",
+            fn=lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), rule="column"),
+            diagnosis=TIE_COLUMN_MAJOR,
         ),
         Mistake(
             lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), rule="last"),
             "at a tie you gave the gradient to the LAST maximum; TensorFlow gives it to the first one "
             "in row-major order (np.argmax does exactly that).",
+            "tie_last",
         ),
         Mistake(
             lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), rule="split"),
             "at a tie you split the gradient between the maxima; MaxPooling2D gives all of it to the "
             "first maximum in row-major order.",
+            "tie_split",
         ),
         Mistake(
             lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), padding_value=0.0),
             "you padded with zeros: where every real cell is negative a padding 0 wins and the "
             "window's gradient disappears. Padding must never win; clip the window to the map.",
+            "zero_padding",
+        ),
+        Mistake(
+            lambda dy, x, f, s, p: _max_routed(dy, x, m.windows_padding_before(x.shape, f, s, p)),
+            _SHIFTED.diagnosis,
+            _SHIFTED.key,
         ),
         Mistake(
             lambda dy, x, f, s, p: _kept_padding(
@@ -216,6 +271,7 @@ check_max_pool_backward2d = Check(
             "your dx still contains the padding: you computed it on the padded map and cut "
             "[:H, :W], so the top/left padding stayed and the last rows/columns were lost. "
             "Drop the padding: cut [pad_top : pad_top + H, pad_left : pad_left + W].",
+            "padding_kept",
         ),
     ),
     hints=(
@@ -224,6 +280,7 @@ check_max_pool_backward2d = Check(
         "Clip each window to the map: fmap[max(top, 0) : top + pool_size, max(left, 0) : left + pool_size]; "
         "r, c = np.unravel_index(np.argmax(window), window.shape); dx[max(top, 0) + r, max(left, 0) + c] += dy[i, j].",
     ),
+    minutes=12,
 )
 
 
@@ -292,15 +349,18 @@ check_avg_pool_backward2d = Check(
             lambda dy, shape, f, s, p: _avg_spread(dy, shape, pool_windows(shape, f, s, p), divisor=f * f),
             "you divided by the full window size; with 'same' padding Keras divides each window by its "
             "number of REAL cells (the forward pass's divisor), so border cells get larger shares.",
+            "divisor_full_window",
         ),
         Mistake(
             lambda dy, shape, f, s, p: _avg_spread(dy, shape, pool_windows(shape, f, s, p), assign=True),
             "cells in several overlapping windows must receive the SUM of their shares: "
             "use dx[...] += share, not dx[...] = share.",
+            "overlap_assigned",
         ),
         Mistake(
             lambda dy, shape, f, s, p: _avg_spread(dy, shape, pool_windows(shape, f, s, p), divisor=1),
             "you forgot to divide: each of the window's cells gets dy[i, j] / (number of real cells), not dy[i, j].",
+            "no_divisor",
         ),
         Mistake(
             lambda dy, shape, f, s, p: (
@@ -308,8 +368,8 @@ check_avg_pool_backward2d = Check(
                 if p == "same"
                 else avg_pool_backward2d(dy, shape, f, s, p)
             ),
-            "your 'same' windows are shifted by one: TensorFlow puts the odd extra padding cell AFTER "
-            "the map (bottom / right), so pad_top = total // 2.",
+            _SHIFTED.diagnosis,
+            _SHIFTED.key,
         ),
         Mistake(
             lambda dy, shape, f, s, p: _kept_padding(
@@ -318,6 +378,7 @@ check_avg_pool_backward2d = Check(
             "your dx still contains the padding: you computed it on the padded map and cut "
             "[:H, :W], so the top/left padding stayed and the last rows/columns were lost. "
             "Drop the padding: cut [pad_top : pad_top + H, pad_left : pad_left + W].",
+            "padding_kept",
         ),
     ),
     hints=(
@@ -326,7 +387,144 @@ check_avg_pool_backward2d = Check(
         "window = dx[max(top, 0) : top + pool_size, max(left, 0) : left + pool_size] is a view of the "
         "real cells; window += dy[i, j] / window.size.",
     ),
+    minutes=10,
 )
 
 
-CHECKS = (check_max_pool_backward_2x2, check_max_pool_backward2d, check_avg_pool_backward2d)
+# --- 6.5 -------------------------------------------------------------------
+# Find the bug: a vectorised 2x2 backward pass (the mask trick) that gives a tie's gradient to every maximum.
+
+
+def mask_backward(dy, fmap):
+    h, w = fmap.shape[0] // 2 * 2, fmap.shape[1] // 2 * 2
+    # Each 2x2 block as its 4 cells in row-major order: (block row, block column, cell).
+    cells = fmap[:h, :w].reshape(h // 2, 2, w // 2, 2).transpose(0, 2, 1, 3).reshape(h // 2, w // 2, 4)
+    mask = np.arange(4) == cells.argmax(-1)[..., None]
+    grads = mask * dy[..., None]
+    dx = np.zeros(fmap.shape)
+    dx[:h, :w] = grads.reshape(h // 2, w // 2, 2, 2).transpose(0, 2, 1, 3).reshape(h, w)
+    return dx
+
+
+def _mask_cases() -> list[Case]:
+    specs = [
+        ("the article's 4x4 map (no ties)", ARTICLE_MAP.astype(np.float32)),
+        ("4x4 map with ties at 6 (ReLU6 saturation)", _SATURATED),
+        ("5x6 map of 0s and 1s (ties; the last row is in no window)", _ties((5, 6), 74)),
+        ("6x7 map of 0, 1, 2 (ties)", _ties((6, 7), 75, high=3)),
+        ("4x4 map with distinct values", sample((4, 4), 76)),
+    ]
+    return [
+        Case(label, (_upstream((x.shape[0] // 2, x.shape[1] // 2), 160 + i), x))
+        for i, (label, x) in enumerate(specs)
+    ]
+
+
+check_mask_backward = Check(
+    "6.5",
+    "mask_backward",
+    cases=_mask_cases,
+    reference=mask_backward,
+    oracle=lambda dy, fmap: _keras_gradient("max", fmap, dy, pool_size=2),
+    compare=compare_floats,
+    bug=Mistake(
+        lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="all"),
+        "the mask cells == cells.max(-1, keepdims=True) is True for every tied maximum, so a tie sends dy[i, j] two or "
+        "more times. Keep only the first maximum.",
+        "mask_all_ties",
+    ),
+    mistakes=(
+        Mistake(
+            key="tie_column_major",
+            fn=lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="column"),
+            diagnosis=TIE_COLUMN_MAJOR,
+        ),
+        Mistake(
+            key="tie_last",
+            fn=lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="last"),
+            diagnosis="at a tie you kept the LAST maximum; TensorFlow keeps the first one in row-major order.",
+        ),
+        Mistake(
+            key="tie_split",
+            fn=lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="split"),
+            diagnosis="you split the gradient between the tied maxima (mask / mask.sum()); the sum is right but "
+            "TensorFlow gives all of it to the first maximum in row-major order.",
+        ),
+    ),
+    hints=(
+        "Run it on fmap = np.array([[6., 6.], [0., 1.]]) and dy = np.array([[1.]]): how many cells get the 1? "
+        "Which one should?",
+        "cells.argmax(-1) is the index (0 to 3) of each block's first maximum; the mask must be True at "
+        "that index only: np.arange(4) == cells.argmax(-1)[..., None].",
+    ),
+    kind="find_the_bug",
+    minutes=10,
+)
+
+
+# --- 6.4 -------------------------------------------------------------------
+# By hand: where the gradient of 3x3, stride-1 max pooling lands on a 4x4 map with a tie.
+
+ROUTING_MAP = np.array([[1, 2, 0, 1], [3, 4, 7, 2], [0, 7, 5, 6], [2, 3, 1, 8]], dtype=np.float32)
+ROUTING_DY = np.array([[1, 2], [3, 4]], dtype=np.float32)
+
+dx_by_hand = [[0, 0, 0, 0], [0, 0, 6, 0], [0, 0, 0, 0], [0, 0, 0, 4]]
+
+
+def _routed(**kwargs) -> np.ndarray:
+    return _max_routed(ROUTING_DY, ROUTING_MAP, pool_windows((4, 4), 3, 1, "valid"), **kwargs)
+
+
+check_dx_by_hand = value_check(
+    "6.4",
+    "dx_by_hand",
+    kind="by_hand",
+    minutes=5,
+    label="4x4 map, 3x3 windows, stride 1, dy = [[1, 2], [3, 4]]",
+    reference=dx_by_hand,
+    oracle=lambda: _keras_gradient("max", ROUTING_MAP, ROUTING_DY, pool_size=3, strides=1),
+    compare=compare_numbers,
+    mistakes=(
+        (
+            "tie_column_major",
+            _routed(rule="column"),
+            "the two 7s tie in three windows: the first in row-major order is (1, 2) (row 1 is read before "
+            "row 2), not (2, 1).",
+        ),
+        (
+            "overlap_assigned",
+            _routed(assign=True),
+            "the 7 at (1, 2) wins three overlapping windows: it receives the SUM 1 + 2 + 3 = 6, not only the "
+            "last one.",
+        ),
+        (
+            "tie_split",
+            _routed(rule="split"),
+            "a tie is not split: the first maximum in row-major order gets the whole gradient.",
+        ),
+        (
+            "tie_all",
+            _routed(rule="all"),
+            "only one of the tied 7s gets each window's gradient: the first in row-major order.",
+        ),
+        (
+            "values_not_gradients",
+            np.where(_routed() > 0, ROUTING_MAP, 0.0),
+            "dx holds the upstream gradients dy[i, j] (summed), not the input's values at the maxima.",
+        ),
+    ),
+    hints=(
+        "There are 4 windows (top-left corners (0, 0), (0, 1), (1, 0), (1, 1)). For each, find its maximum; "
+        "if two cells tie, take the one met first reading row by row. That cell gets the window's dy.",
+        "Three windows contain both 7s; (1, 2) comes first. A cell that wins several windows adds their dy.",
+    ),
+)
+
+
+CHECKS = (
+    check_max_pool_backward_2x2,
+    check_max_pool_backward2d,
+    check_avg_pool_backward2d,
+    check_dx_by_hand,
+    check_mask_backward,
+)

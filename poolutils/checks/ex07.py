@@ -1,0 +1,288 @@
+"""Checks for exercises/07_pooling_in_a_cnn.ipynb: which layer makes a CNN's prediction survive a small shift.
+
+Shift consistency (Zhang, "Making Convolutional Networks Shift-Invariant
+Again", ICML 2019) is how often the predicted class stays the same when the
+image moves. It is measured here BEFORE training, on weights the checker
+sets itself (a fixed seed, He-normal kernels, zero biases): what it finds
+holds by the design of the layers, not by luck in training, and takes a
+fraction of a second instead of minutes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from poolutils.checks.core import (
+    Check,
+    Mistake,
+    Option,
+    choice_check,
+    compare_numbers,
+    make_cases,
+    value_check,
+)
+from poolutils.cnn import build_model, make_shapes, shift_images
+
+SHIFTS = (1, 2, 3, 4)
+WEIGHT_SEEDS = (0, 1, 2)
+#: Mean shift consistency a design must reach; 07's Flatten model scores about 0.65, global pooling 0.9 to 1.
+CONSISTENT = 0.9
+
+
+@cache
+def _probe_images(size: int) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    # Noise-free shapes, so a shifted image is exactly the same picture moved right.
+    images, _ = make_shapes(64, size=size, seed=5, noise=0.0)
+    return images, tuple(shift_images(images, 0, s) for s in SHIFTS)
+
+
+def _reinitialise(model: object, seed: int) -> None:
+    # He-normal kernels and zero biases from a fixed seed; fixed (non-trainable) weights such as a blur are kept.
+    rng = np.random.default_rng(seed)
+    for weight in model.trainable_weights:
+        shape = tuple(weight.shape)
+        if len(shape) == 1:
+            weight.assign(np.zeros(shape, dtype=np.float32))
+        else:
+            fan_in = int(np.prod(shape[:-1]))
+            weight.assign(rng.normal(0.0, np.sqrt(2 / fan_in), shape).astype(np.float32))
+
+
+def shift_consistency(model: object) -> float:
+    """Fraction of (image, shift, weight seed) triples whose predicted class survives a 1-4 px shift right.
+
+    The model's own weights are put back afterwards.
+    """
+    images, shifted = _probe_images(int(model.input_shape[1]))
+    saved = model.get_weights()
+    agree = []
+    try:
+        for seed in WEIGHT_SEEDS:
+            _reinitialise(model, seed)
+            base = np.argmax(np.asarray(model(images)), axis=1)
+            agree += [np.mean(np.argmax(np.asarray(model(s)), axis=1) == base) for s in shifted]
+    finally:
+        model.set_weights(saved)
+    return float(np.mean(agree))
+
+
+def summarise_model(model: object) -> dict:
+    """What the checker needs to know about a model, as plain data (a summary comes back unchanged)."""
+    if isinstance(model, dict) and "type" in model:
+        return model
+    if not hasattr(model, "layers") or not hasattr(model, "output_shape"):
+        return {"type": type(model).__name__}
+    names = [type(layer).__name__ for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    return {
+        "type": "Model",
+        "layers": tuple(names),
+        "input": tuple(model.input_shape),
+        "output": tuple(model.output_shape),
+        "convolutions": sum(name == "Conv2D" for name in names),
+        "flatten": "Flatten" in names,
+        "params": int(model.count_params()),
+        "consistent": shift_consistency(model) >= CONSISTENT,
+    }
+
+
+# --- 7.3 -------------------------------------------------------------------
+
+
+def shift_consistent_model(input_shape):
+    # 07's stack with global average pooling instead of Flatten: the head no longer knows WHERE a feature was.
+    return build_model("max pool + GAP", input_shape)
+
+
+def _flatten_params(input_shape: tuple) -> int:
+    return int(build_model("max pool + flatten", input_shape).count_params())
+
+
+def _model_oracle(input_shape: tuple) -> dict:
+    return {
+        **summarise_model(build_model("max pool + GAP", input_shape)),
+        "budget": _flatten_params(input_shape),
+    }
+
+
+def _compare_model(expected: dict, got: object) -> str | None:
+    if not isinstance(got, dict) or got.get("type") != "Model":
+        kind = got.get("type") if isinstance(got, dict) else type(got).__name__
+        return f"returned a {kind}; return a Keras model"
+    if got["input"] != expected["input"]:
+        return f"the model's input is {got['input']}; build it for input_shape: {expected['input']}"
+    if got["output"] != expected["output"]:
+        return (
+            f"the model's output is {got['output']}; 07's model returns {expected['output']} (4 class logits)"
+        )
+    if got["convolutions"] < 3:
+        return f"the model has {got['convolutions']} Conv2D layers; keep 07's three convolutions"
+    if got["params"] > expected["budget"]:
+        return (
+            f"the model has {got['params']} parameters, more than 07's Flatten model ({expected['budget']})"
+        )
+    if not got["consistent"]:
+        return (
+            f"the predicted class changes under 1-4 px shifts too often (shift consistency below {CONSISTENT} "
+            "with the checker's fixed random weights)"
+        )
+    return None
+
+
+def _model_test(condition):
+    # A design has many wrong answers: each mistake is a property of the summary, not one exact model.
+    return lambda got: isinstance(got, dict) and got.get("type") == "Model" and bool(condition(got))
+
+
+check_shift_consistent_model = Check(
+    "7.3",
+    "shift_consistent_model",
+    cases=lambda: make_cases([((24, 24, 1),), ((32, 32, 1),)], "input_shape={0}"),
+    reference=shift_consistent_model,
+    oracle=_model_oracle,
+    compare=_compare_model,
+    summarise=summarise_model,
+    isolate=False,  # the answer builds a Keras model: TensorFlow is not fork-safe
+    time_limit=60,  # the first model built in a kernel waits for TensorFlow to start
+    mistakes=(
+        Mistake(
+            None,
+            "keep 07's three convolutions: the exercise changes one layer, not the whole network.",
+            "dropped_convolutions",
+            test=_model_test(lambda got: got["convolutions"] < 3),
+        ),
+        Mistake(
+            None,
+            "average pooling instead of max pooling still subsamples and Flatten still remembers positions; "
+            "the change that helps is in the head: global pooling.",
+            "avg_pool_flatten",
+            test=_model_test(lambda got: "AveragePooling2D" in got["layers"] and "Flatten" in got["layers"]),
+        ),
+        Mistake(
+            None,
+            "Flatten gives every position of the last map its own weights, so a moved feature meets other "
+            "weights; pool the last map globally instead.",
+            "flatten_kept",
+            test=_model_test(lambda got: "Flatten" in got["layers"] and not got["consistent"]),
+        ),
+    ),
+    hints=(
+        "Which of 07's layers remembers WHERE a feature was? The convolutions and the 2x2 pooling move "
+        "their output with the input; one layer does not.",
+        "build_model('max pool + GAP', input_shape), or your own stack ending in GlobalAveragePooling2D() "
+        "and Dense(4).",
+    ),
+    kind="design",
+    takes_function=True,
+    minutes=8,
+)
+
+
+# --- 7.1 -------------------------------------------------------------------
+# Predict: what the head costs once the images are 32x32 instead of 24x24.
+
+predicted_params = (8196, 132)
+
+
+def _logits_params(variant: str, size: int) -> int:
+    return int(build_model(variant, (size, size, 1)).get_layer("logits").count_params())
+
+
+check_predicted_params = value_check(
+    "7.1",
+    "predicted_params",
+    kind="predict",
+    minutes=4,
+    label="parameters of the 'logits' Dense layer for 32x32 inputs: Flatten head, GAP head",
+    reference=predicted_params,
+    oracle=lambda: (_logits_params("max pool + flatten", 32), _logits_params("max pool + GAP", 32)),
+    compare=compare_numbers,
+    mistakes=(
+        ("no_biases", (8192, 128), "Dense adds one bias per class: + 4 in both heads."),
+        (
+            "size_24",
+            (4612, 132),
+            "4612 is the Flatten head for 24x24 images (a 6x6x32 map); at 32x32 the two 2x2 poolings leave "
+            "8x8x32 = 2048 values, so 2048 * 4 + 4.",
+        ),
+        (
+            "one_pooling",
+            (32772, 132),
+            "there are two 2x2 pooling layers: 32 -> 16 -> 8, so the map before the head is 8x8x32, not 16x16x32.",
+        ),
+        (
+            "gap_counts_pixels",
+            (8196, 32 * 32 * 4 + 4),
+            "global average pooling leaves one value per channel, 32, whatever the image size: 32 * 4 + 4.",
+        ),
+        (
+            "gap_counts_positions",
+            (8196, 8196),
+            "global average pooling leaves one value per channel, 32, whatever the image size: 32 * 4 + 4.",
+        ),
+    ),
+    hints=(
+        "The convolutions keep the size ('same' padding) and each 2x2 pooling halves it. What map reaches the "
+        "head? Flatten passes all its values to Dense(4); global pooling passes one per channel.",
+        "Dense(4) on n inputs has n * 4 + 4 parameters. Flatten: n = 8 * 8 * 32; GAP: n = 32.",
+    ),
+)
+
+
+# --- 7.2 -------------------------------------------------------------------
+
+_INVARIANCE_OPTIONS = {
+    "A": ("2x2 max pooling after each convolution, Flatten head", "max pool + flatten"),
+    "B": ("strided convolutions (no pooling layer), global average pooling head", "strided conv + GAP"),
+    "C": ("2x2 max pooling after each convolution, global average pooling head", "max pool + GAP"),
+    "D": ("the Flatten network of A with twice as many filters in every convolution", "max pool + flatten"),
+}
+_FILTERS = {"A": 16, "B": 16, "C": 16, "D": 32}
+
+
+def _invariance_oracle() -> str:
+    scores = {
+        letter: shift_consistency(build_model(name)) for letter, (_, name) in _INVARIANCE_OPTIONS.items()
+    }
+    return max(scores, key=scores.get)
+
+
+check_invariance_source = choice_check(
+    "7.2",
+    "invariance_source",
+    minutes=3,
+    options={
+        "A": Option(
+            _INVARIANCE_OPTIONS["A"][0],
+            "the max pooling layers subsample (a 1-px shift can move a maximum into the next window: aliasing), "
+            "and Flatten then gives every position its own weights; it is the least consistent of the three.",
+        ),
+        "B": Option(
+            _INVARIANCE_OPTIONS["B"][0],
+            "the global head forgets positions, but a stride-2 convolution samples every other position "
+            "without blurring first, so small shifts still alias into different features before the head.",
+        ),
+        "C": Option(
+            _INVARIANCE_OPTIONS["C"][0],
+            "the convolutions and the pooling are (nearly) equivariant: a shift moves their maps; the global "
+            "average then forgets where things are. Invariance comes from the GLOBAL pooling, helped by the "
+            "max pooling's local robustness.",
+            right=True,
+        ),
+        "D": Option(
+            _INVARIANCE_OPTIONS["D"][0],
+            "more filters detect more kinds of features, but every one of them still moves with the input, and "
+            "Flatten still gives each position its own weights: wider is not more invariant.",
+        ),
+    },
+    oracle=_invariance_oracle,
+    hints=(
+        "Which layer throws away WHERE a feature is? Which layers only move their output when the input moves?",
+        "Compare the heads first (Flatten vs global pooling), then the downsampling (pooling vs a strided "
+        "convolution).",
+    ),
+)
+
+
+CHECKS = (check_predicted_params, check_invariance_source, check_shift_consistent_model)
