@@ -366,7 +366,10 @@ check_why_clip = choice_check(
             "ceil(n / stride) cells either way.",
         ),
     },
-    hints=("Try both on the all-negative map of Exercise 2.6.",),
+    hints=(
+        "Try both on the all-negative map of Exercise 2.6.",
+        "Zero padding puts 0 next to -3, -6, -7, -8, -9: which value wins each border window, and what does Keras give?",
+    ),
     minutes=2,
 )
 
