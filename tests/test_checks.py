@@ -82,6 +82,12 @@ def test_stub_is_not_attempted(check):
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=ids)
+def test_two_hints_or_more(check):
+    # The notebooks promise `check_NAME.hint(1)` and `.hint(2)` for every exercise.
+    assert len(check.hints) >= 2
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=ids)
 def test_at_least_three_known_mistakes(check):
     assert len(check.mistakes) >= 3
     assert len({m.key for m in check.mistakes}) == len(check.mistakes), "mistake keys must be unique"
