@@ -4,6 +4,7 @@ and each classic backward-pass bug is caught with the right diagnosis (the truth
 from functools import partial
 
 import numpy as np
+import pytest
 
 from poolutils.checks import Status, checks_for_notebook
 from poolutils.checks.ex06 import (
@@ -16,10 +17,10 @@ CHECKS = checks_for_notebook(6)
 
 
 def test_exercises_are_numbered_in_order():
-    assert [c.exercise for c in CHECKS] == ["6.1", "6.2", "6.3"]
+    assert [c.exercise for c in CHECKS] == ["6.1", "6.2", "6.3", "6.4", "6.5"]
 
 
-# The reference, the stub and every known mistake are tested with all notebooks in test_checks.py.
+# The reference, the stub and every known mistake are tested in test_checks.py and test_checks_ex04_08.py.
 
 
 # Wrong backward passes written the way a learner would, independently of the checker's mistakes.
@@ -73,7 +74,6 @@ def avg_count_pad(dy, shape, f, s, padding):
     return learner_backward(dy, np.zeros(shape), f, s, padding, mode="avg", pad_value=0.0)
 
 
-# Diagnosed in test_checks.py, with the learner-written mistakes of the other notebooks.
 LEARNER_MISTAKES_06 = [
     (check_max_pool_backward2d, partial(learner_backward, assign=True), "SUM of their gradients"),
     (check_max_pool_backward2d, partial(learner_backward, pad_value=0.0), "padded with zeros"),
@@ -82,6 +82,30 @@ LEARNER_MISTAKES_06 = [
     (check_avg_pool_backward2d, avg_count_pad, "number of REAL cells"),
     (check_max_pool_backward_2x2, max_2x2_last_max, "LAST maximum"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("check", "answer", "phrase"), LEARNER_MISTAKES_06, ids=lambda v: getattr(v, "exercise", None)
+)
+def test_learner_written_mistakes_are_diagnosed(check, answer, phrase):
+    report = check.evaluate(answer)
+    assert report.status is Status.FAILED
+    assert phrase in (report.diagnosis or ""), str(report)
+
+
+def test_column_major_tie_order_fails_6_1():
+    # Issue 11: a column-major tie order passed 6.1, because no window had ties off its diagonal.
+    def column_major(dy, fmap):
+        dx = np.zeros(fmap.shape)
+        for i in range(fmap.shape[0] // 2):
+            for j in range(fmap.shape[1] // 2):
+                k = np.argmax(fmap[2 * i : 2 * i + 2, 2 * j : 2 * j + 2].T)
+                dx[2 * i + k % 2, 2 * j + k // 2] += dy[i, j]
+        return dx
+
+    report = check_max_pool_backward_2x2.evaluate(column_major)
+    assert report.status is Status.FAILED
+    assert report.mistake == "tie_column_major", str(report)
 
 
 def test_learner_written_correct_answer_with_padding_passes():

@@ -200,6 +200,16 @@ def _head_cases() -> list[Case]:
     return [Case(f"height={h}, width={w}, channels={c}, classes={k}", (h, w, c, k)) for h, w, c, k in specs]
 
 
+def _head_rows(rng: np.random.Generator) -> list[Case]:
+    rows = [
+        (int(rng.integers(1, 9)), int(rng.integers(1, 9)), int(rng.integers(1, 65)), int(rng.integers(2, 21)))
+    ]
+    rows += [tuple(int(v) for v in rng.integers(1, 12, size=4)) for _ in range(3)]
+    return [
+        Case(f"height={h}, width={w}, channels={c}, classes={k} [drawn]", (h, w, c, k)) for h, w, c, k in rows
+    ]
+
+
 check_head_params = Check(
     "4.3",
     "head_params",
@@ -240,6 +250,7 @@ check_head_params = Check(
         "it see after Flatten, and after GlobalAveragePooling2D?",
         "After Flatten: height * width * channels inputs. After global average pooling: channels inputs.",
     ),
+    draw=lambda rng: _head_rows(rng),
     minutes=4,
 )
 
