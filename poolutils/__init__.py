@@ -1,7 +1,8 @@
 """poolutils: pooling layers in NumPy, computed exactly as Keras does.
 
-Importing this package does not import TensorFlow; only
-:mod:`poolutils.keras_check` does, and only when first used.
+"As Keras does" means as Keras on TensorFlow in the configuration a learner
+gets by default (oneDNN on). Importing this package does not import
+TensorFlow; only :mod:`poolutils.keras_check` does, and only when first used.
 """
 
 from poolutils.gradients import avg_pool_backward, max_pool_backward
@@ -13,7 +14,7 @@ from poolutils.pooling import (
     global_max_pool,
     max_pool,
 )
-from poolutils.shapes import pool_output_shape, pool_output_size, same_padding
+from poolutils.shapes import pool_output_shape, pool_output_size, same_padding, same_padding_total
 from poolutils.teaching import pool2d_loop
 from poolutils.windows import Window, Windows, adaptive_windows, pool_windows
 
@@ -34,4 +35,5 @@ __all__ = [
     "pool_output_size",
     "pool_windows",
     "same_padding",
+    "same_padding_total",
 ]

@@ -49,13 +49,13 @@ def _describe(value: object) -> str:
     return type(value).__name__
 
 
-def positive_int(value: object, name: str, limit: int = MAX_SIZE) -> int:
-    """Return ``value`` as an int, or raise if it is not an integer in ``1 .. limit``."""
-    allowed = f"a positive integer (at most {limit:,})"
+def positive_int(value: object, name: str, limit: int | None = MAX_SIZE) -> int:
+    """Return ``value`` as an int, or raise if it is not an integer in ``1 .. limit`` (None: no limit)."""
+    allowed = "a positive integer" if limit is None else f"a positive integer (at most {limit:,})"
     number = as_int(value)
     if number is None:
         raise TypeError(f"`{name}` must be {allowed}. Received: {name}={value!r} of type {_describe(value)}.")
-    if not 0 < number <= limit:
+    if number <= 0 or (limit is not None and number > limit):
         raise ValueError(f"`{name}` must be {allowed}. Received: {name}={value!r}.")
     return number
 

@@ -37,14 +37,16 @@ larger value. A NaN in the first cell therefore keeps the gradient (nothing
 compares larger), while a NaN later in the window never receives any, and a
 window of only ``-inf`` routes to its first cell. With ``"all"`` and
 ``"split"`` the maximum ignores NaN, as the forward pass does, and a window
-of only NaN routes nothing. TensorFlow's 3-D kernel is not consistent with
-NaN inputs; this module does not imitate it there. Average pooling's
-backward pass never looks at the input, so NaN inputs change nothing.
+of only NaN routes nothing, as TensorFlow's default 3-D kernel does. Average
+pooling's backward pass never looks at the input, so NaN inputs change
+nothing.
 
-TensorFlow's 3-D 'same' pooling with stride > pool size shifts its windows
-forward (see :func:`poolutils.windows.axis_windows`), but its 3-D gradient
-kernels do not: there TensorFlow's gradient does not belong to its own
-forward pass. These functions give the gradient of the forward pass.
+With oneDNN off, TensorFlow's Eigen 3-D kernels differ: with 'same' padding
+and stride > pool size their forward pass shifts the windows but their
+gradient does not, so that gradient is not the gradient of its own forward
+pass, and their max handles NaN in its own way. These functions follow the
+default kernels, which are consistent (``tests/test_tf_quirks.py`` pins the
+Eigen behaviour).
 """
 
 from __future__ import annotations

@@ -118,8 +118,10 @@ def avg_pool(
     return windowed_mean(*_prepare(x, pool_size, strides, padding, data_format))
 
 
-def _global(x, data_format):
+def _global(x, data_format, keepdims):
     x = input_array(x)
+    if not isinstance(keepdims, (bool, np.bool_)):
+        raise TypeError(f"`keepdims` must be True or False. Received: keepdims={keepdims!r}.")
     return x, spatial_axes(x.ndim, data_format_name(data_format))
 
 
@@ -149,7 +151,7 @@ def global_max_pool(x: np.ndarray, data_format: str = "channels_last", keepdims:
     >>> global_max_pool(fmap[None, :, :, None], keepdims=True).shape
     (1, 1, 1, 1)
     """
-    x, axes = _global(x, data_format)
+    x, axes = _global(x, data_format, keepdims)
     return np.max(x, axis=axes, keepdims=bool(keepdims))
 
 
@@ -165,7 +167,7 @@ def global_avg_pool(x: np.ndarray, data_format: str = "channels_last", keepdims:
     >>> global_avg_pool(fmap[None, :, :, None])
     array([[4.4375]], dtype=float32)
     """
-    x, axes = _global(x, data_format)
+    x, axes = _global(x, data_format, keepdims)
     x = as_float(x)
     return np.mean(x, axis=axes, keepdims=bool(keepdims), dtype=x.dtype)
 

@@ -5,7 +5,13 @@ fits ``floor((n - f) / s) + 1`` times with 'valid' padding. That equals
 ``ceil((n - f + 1) / s)``: the formula ``(n - f + 1) / s`` found in many
 tutorials is right only when it is rounded *up*. With 'same' padding the
 output has ``ceil(n / s)`` cells whatever the window size, and TensorFlow
-pads the input just enough, putting the odd extra cell at the end.
+pads the input just enough, putting the odd extra cell at the end; when the
+stride exceeds the window, no padding is needed and the total is 0
+(:func:`same_padding_total`).
+
+These functions only compute: like Keras' ``compute_output_shape`` they
+accept input lengths of any size; pool sizes and strides go up to
+``2**31 - 1``, TensorFlow's limit.
 """
 
 from __future__ import annotations
@@ -63,7 +69,7 @@ def pool_output_size(n: int, pool_size: int, stride: int | None = None, padding:
     >>> pool_output_size(5, 3, 2, padding="same")
     3
     """
-    n = positive_int(n, "n")
+    n = positive_int(n, "n", limit=None)
     (f,), (s,), padding = pool_args((n,), pool_size, stride, padding, f"n={n}", stride_name="stride")
     return _output_size(n, f, s, padding)
 
@@ -123,7 +129,7 @@ def same_padding_total(n: int, pool_size: int, stride: int, clamp: bool = True) 
     >>> same_padding_total(3, 1, 3), same_padding_total(3, 1, 3, clamp=False)
     (0, -2)
     """
-    n = positive_int(n, "n")
+    n = positive_int(n, "n", limit=None)
     f = positive_int(pool_size, "pool_size")
     s = positive_int(stride, "stride")
     total = (-(-n // s) - 1) * s + f - n

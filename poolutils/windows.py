@@ -122,7 +122,8 @@ def axis_windows(n: int, pool_size: int, stride: int, padding: str = "valid") ->
     (0,)
     """
     out = pool_output_size(n, pool_size, stride, padding)
-    _check_cells(out, "windows", "n", f"n={n}, pool_size={pool_size!r}, stride={stride!r}")
+    for count, what in ((n, "input cells"), (out, "windows")):
+        _check_cells(count, what, "n", f"n={n}, pool_size={pool_size!r}, stride={stride!r}")
     before = same_padding(n, pool_size, stride)[0] if padding.lower() == "same" else 0
     starts = tuple(i * stride - before for i in range(out))
     return AxisWindows(n, starts, tuple(s + pool_size for s in starts), stride)

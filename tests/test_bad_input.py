@@ -76,6 +76,7 @@ OPTIONAL = {
     "mode": "max",
     "ties": None,
     "h": 1e-6,
+    "keepdims": False,
 }
 ROLE_OF = {
     "x": "array",
@@ -96,6 +97,7 @@ ROLE_OF = {
     "kind": "kind",
     "f": "function",
     "h": "step",
+    "keepdims": "flag",
 }
 
 RAGGED = [[[1.0, 2.0], [3.0]], [[4.0, 5.0], [6.0, 7.0]]]
@@ -126,7 +128,7 @@ BAD = {
         [2] * 4,
         np.ones((2, 2), int),
     ],
-    "int": [0, -1, 2.5, True, "5", None, 2**63, np.array([5]), (5,)],
+    "int": [0, -1, 2.5, True, "5", None, np.array([5]), (5,)],
     "layer_shape": [
         None,
         4,
@@ -159,6 +161,7 @@ BAD = {
     "ties": ["last", 1],
     "kind": ["median", None],
     "function": [None, 3],
+    "flag": ["no", 1, None],
     "step": [0, -1e-3, float("inf"), float("nan"), "1e-6", True],
 }
 # A None is the default for these, not a mistake.
@@ -237,6 +240,7 @@ def test_the_argument_is_named_as_the_caller_passed_it(call, name):
 def test_shapes_are_arithmetic_but_geometry_has_a_limit():
     """pool_output_shape only computes, as Keras' compute_output_shape; what builds windows refuses."""
     assert pu.pool_output_shape((2, 10**12, 6, 3), 2) == (2, 5 * 10**11, 3, 3)
+    assert pu.pool_output_size(2**63, 2) == 2**62 and pu.same_padding(2**63, 3, 2) == (0, 1)
     for call in (
         lambda: pu.avg_pool_backward(DY, (2, 10**12, 6, 3), 2),
         lambda: layer_windows((2, 10**12, 6, 3), 2),
@@ -278,6 +282,7 @@ def test_int64_overflow_is_refused_not_wrapped(call):
         lambda: pu.pool_windows((MAX_AXIS_CELLS + 1,), MAX_AXIS_CELLS + 1),
         lambda: adaptive_axis_windows(4, MAX_AXIS_CELLS + 1),
         lambda: axis_windows(2**30, 1, 1),
+        lambda: axis_windows(10**12, 10**9, 10**9),
         lambda: pu.pool_windows((4,), 10**9, padding="same").window((0,)),
     ],
 )

@@ -124,6 +124,18 @@ def test_nan_and_inf_route_as_tensorflow_in_1d_and_2d(keras, values):
         )
 
 
+def test_3d_max_gradient_with_nan_follows_tensorflow_default(keras, rng):
+    """TF's default 3-D kernel gives every NaN-ignoring maximum the gradient (ties 'all')."""
+    for _ in range(20):
+        x = rng.integers(-1, 2, (1, 3, 4, 3, 2)).astype(np.float32)
+        x[rng.random(x.shape) < 0.25] = np.nan
+        kwargs = dict(pool_size=2, strides=1, padding="same")
+        dy = rng.standard_normal(pu.max_pool(x, **kwargs).shape).astype(np.float32)
+        np.testing.assert_allclose(
+            max_pool_backward(dy, x, **kwargs), keras_pool_gradient("max", x, dy, **kwargs), atol=1e-5
+        )
+
+
 def test_avg_backward_ignores_nan_inputs(keras):
     x = np.array([np.nan, 1, 3, 2], dtype=np.float32)[None, :, None]
     dy = np.ones((1, 3, 1), dtype=np.float32)
