@@ -891,6 +891,10 @@ class Check:
             f"got:       {show(got)}",
             *_first_difference(expected, got),
         ]
+        if (
+            self.kind == "choose"
+        ):  # the reason of the chosen option, not the answer: the learner may try again
+            details = []
         if _same(expected, got):  # a right value in the wrong type: the sentence is about the type
             mistake, later = self._diagnose_later(cases, outcomes, index)
             details += later
@@ -1168,8 +1172,6 @@ def choice_check(
     ...     "A": Option("two", "1 + 1 = 2.", right=True), "B": Option("three", "that is 1 + 2.")})
     >>> print(c.evaluate("b"))
     ❌ Exercise 9.2 (which): B is not the right option.
-       expected:  'A'
-       got:       'b'
        diagnosis: B is not it: that is 1 + 2.
     >>> print(c.evaluate("A"))
     ✅ Exercise 9.2 (which): correct.
