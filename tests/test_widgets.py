@@ -238,3 +238,26 @@ def test_stepper_takes_a_map_and_checks_its_arguments():
         pooling_stepper(mode="min")
     with pytest.raises(ValueError, match=r"shape \(4,\)"):
         pooling_stepper(np.zeros(4))
+
+
+# --- shared 2-D window controls ----------------------------------------------------
+
+
+def test_stepper_and_router_offer_the_same_window_controls():
+    from poolutils.widgets.gradients import gradient_router
+
+    x = np.arange(20.0).reshape(4, 5)
+    stepper, router = pooling_stepper(x), gradient_router(x)
+
+    def ranges(widget):
+        return {
+            name: (c.min, c.max, c.value) if hasattr(c, "min") else c.options
+            for name, c in widget.controls.items()
+            if name in ("pool_size", "stride", "padding", "position")
+        }
+
+    assert ranges(stepper) == ranges(router)
+    for widget in (stepper, router):
+        widget.controls["stride"].value = 1
+        rows, cols = keras_map(x, "max", 2, 1, "valid").shape
+        assert widget.controls["position"].max == rows * cols - 1
