@@ -26,9 +26,11 @@ Four details make it fast:
   simply not folded into the windows they would fall in
   (:meth:`poolutils.windows.AxisWindows.offsets`).
 
-The Python-level work (which offsets, in which order) is planned once per
-call, so the threads spend their time inside NumPy, not waiting for the GIL;
-reused per-thread scratch buffers spare the page faults of fresh arrays.
+The Python-level work (which offsets, in which order) is planned before the
+threads start, so they spend their time inside NumPy, not waiting for the
+GIL, and the plan is cached, so a layer that pools the same geometry again
+skips it; reused per-thread scratch buffers spare the page faults of fresh
+arrays.
 
 Where the time goes: the first axis' passes stream whole rows, while each
 pass over the second axis reads runs only as long as the channel axis (64
