@@ -204,7 +204,7 @@ def _pool(
     identity: float,
     finish: Callable[[np.ndarray], object] | None = None,
 ) -> np.ndarray:
-    # Planned once per call: the offsets are Python work, and threads would queue for the GIL.
+    # Planned before the threads start: the offsets are Python work, and threads would queue for the GIL.
     # Outermost axis first: its views are whole contiguous rows, the cheapest to stream.
     order = sorted(zip(axes, geometry.axes), key=lambda aw: -x.strides[aw[0]])
     job = _Job(tuple(_plan_axis(a, w) for a, w in order), ufunc, identity, finish)
