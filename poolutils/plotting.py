@@ -57,12 +57,13 @@ def format_value(value: float) -> str:
     return np.format_float_positional(float(value), precision=2, trim="-")
 
 
-def _figsize(width: float, height: float) -> tuple[float, float]:
+def figure_size(width: float, height: float) -> tuple[float, float]:
     """Figure size for axes of ``width`` x ``height`` inches plus the fixed margins."""
     return width + MARGINS["left"] + MARGINS["right"], height + MARGINS["bottom"] + MARGINS["top"]
 
 
-def _fixed_margins(fig: Figure, wspace: float = 0.0) -> None:
+def fixed_margins(fig: Figure, wspace: float = 0.0) -> None:
+    """Set ``fig``'s margins to :data:`MARGINS` inches, whatever its size (no tight_layout)."""
     width, height = fig.get_size_inches()
     fig.subplots_adjust(
         left=MARGINS["left"] / width,
@@ -276,10 +277,10 @@ def plot_window_step(
     fig, (ax_in, ax_out) = plt.subplots(
         1,
         2,
-        figsize=_figsize(CELL * sum(widths) + GAP, CELL * (x2d.shape[0] + top + bottom)),
+        figsize=figure_size(CELL * sum(widths) + GAP, CELL * (x2d.shape[0] + top + bottom)),
         gridspec_kw={"width_ratios": widths},
     )
-    _fixed_margins(fig, wspace=GAP / (CELL * sum(widths) / 2))
+    fixed_margins(fig, wspace=GAP / (CELL * sum(widths) / 2))
     outlined = [windows.window(p) if p is not None else None for p in (position, second_position)]
     winners = [_largest_cells(x2d, w) for w in outlined if w is not None] if mark_winner else []
     marks = np.concatenate(winners) if winners else None
@@ -380,8 +381,10 @@ def plot_axis_windows(n: int, pool_size: int, stride: int | None = None, padding
     """
     axis = pool_windows((n,), pool_size, stride, padding).axes[0]
     before, after = axis.padding
-    fig, ax = plt.subplots(figsize=_figsize(0.45 * (n + before + after) + 0.8, 0.4 * (axis.size + 1) + 0.3))
-    _fixed_margins(fig)
+    fig, ax = plt.subplots(
+        figsize=figure_size(0.45 * (n + before + after) + 0.8, 0.4 * (axis.size + 1) + 0.3)
+    )
+    fixed_margins(fig)
     _draw_axis(ax, axis, (-before, n + after))
     ax.set_title(
         f"n={n}, pool size={pool_size}, stride={axis.stride}, {padding!r}: {axis.size} outputs", fontsize=10
@@ -444,11 +447,11 @@ def plot_axis_conventions(
     fig, axes = plt.subplots(
         len(rows),
         1,
-        figsize=_figsize(0.45 * (hi - lo) + 0.8, 0.4 * sum(heights) + 0.2 * len(rows)),
+        figsize=figure_size(0.45 * (hi - lo) + 0.8, 0.4 * sum(heights) + 0.2 * len(rows)),
         gridspec_kw={"height_ratios": heights},
         squeeze=False,
     )
-    _fixed_margins(fig)
+    fixed_margins(fig)
     fig.subplots_adjust(hspace=0.45)
     for i, (ax, (title, axis)) in enumerate(zip(axes[:, 0], rows)):
         _draw_axis(
