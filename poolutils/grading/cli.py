@@ -1,0 +1,246 @@
+"""Grade learners' exercise notebooks: ``python -m poolutils.grade PATH... [options]``.
+
+A PATH is a notebook, a folder of notebooks (one learner), or a folder of
+learners' folders (``submissions/<learner>/*.ipynb``). Each notebook that
+counts (see :mod:`poolutils.grading.submissions`) runs with its stored outputs
+cleared, in a fresh kernel, with ``--jobs`` notebooks at a time. The grader
+then calls each answer on cases drawn for this run (the seed is printed;
+``--seed`` replays it) and judges the outputs in its own process against
+Keras. What a notebook prints is never read.
+
+Exit status: 0 when every exercise of every notebook passed and no notebook
+had an error; 1 otherwise; 2 for a usage error; 3 when grading stopped
+because a submission changed the files the grader relies on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
+from pathlib import Path
+
+import poolutils
+from poolutils.grading import report
+from poolutils.grading.integrity import changes, fingerprint
+from poolutils.grading.judging import NOT_RUN, PASSED, VERDICTS, Exercise, copied, judge, prepare
+from poolutils.grading.kernel import KernelRun, Limits, run_notebook
+from poolutils.grading.report import NotebookGrade, Row
+from poolutils.grading.submissions import Submission, classify, collect
+
+STOPPED = 3
+
+
+def grade(submission: Submission, exercises: list[Exercise], run: KernelRun) -> NotebookGrade:
+    """The verdicts on one notebook, judged here from the outputs its kernel gave."""
+    result = NotebookGrade(submission, problems=list(run.problems), seconds=run.seconds)
+    if run.changed:
+        result.problems.append(
+            "changed its copy of poolutils: " + ", ".join(run.changed) + " (no other notebook saw the change)"
+        )
+    for exercise in exercises:
+        check = exercise.check
+        answer = run.answers.get(exercise.id)
+        if answer is None:
+            row = Row(exercise.id, check.title, NOT_RUN, reason="the notebook stopped before it was checked")
+        elif not answer.found:
+            row = Row(
+                exercise.id,
+                check.title,
+                NOT_RUN,
+                reason=f"the notebook defines no `{check.answer_name}` (a cell did not run or was deleted)",
+            )
+        else:
+            try:
+                verdict = judge(exercise, answer.outcomes)
+            except Exception as err:  # a checker that cannot read an output: say so, grade the rest
+                reason = f"the checker could not judge the output ({type(err).__name__}: {err})"
+                result.problems.append(f"Exercise {exercise.id}: {reason}")
+                result.rows.append(Row(exercise.id, check.title, NOT_RUN, reason=reason))
+                continue
+            row = Row(exercise.id, check.title, VERDICTS[verdict.status], verdict)
+            if row.verdict == PASSED:
+                row.flag = copied(exercise, answer.source, answer.module)
+        result.rows.append(row)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m poolutils.grade",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n\n".join(__doc__.split("\n\n")[1:]),
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders of notebooks")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks graded at a time")
+    parser.add_argument("--seed", type=int, help="replay the cases of an earlier run (its printed seed)")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds per cell (default 60)")
+    parser.add_argument(
+        "--notebook-timeout",
+        type=float,
+        default=300,
+        help="seconds for all cells of a notebook (default 300)",
+    )
+    parser.add_argument(
+        "--call-timeout", type=float, default=Limits.call, help="seconds per call of an answer on one case"
+    )
+    parser.add_argument(
+        "--memory",
+        type=int,
+        default=Limits.memory_mb,
+        help=f"address-space limit of a kernel in MB, 0 for none (default {Limits.memory_mb}; Linux only)",
+    )
+    parser.add_argument("--csv", type=Path, metavar="FILE", help="write " + ",".join(report.CSV_COLUMNS))
+    parser.add_argument("--feedback", type=Path, metavar="DIR", help="write DIR/<learner>.md")
+    parser.add_argument(
+        "--summary", type=Path, metavar="DIR", help="write DIR/summary.md and DIR/pass_rates.png"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    for name in ("jobs", "timeout", "notebook_timeout", "call_timeout"):
+        if getattr(args, name) <= 0:
+            parser.error(f"--{name.replace('_', '-')} must be positive. Received: {getattr(args, name)}.")
+    if args.memory < 0:
+        parser.error(f"--memory must be 0 (no limit) or a number of MB. Received: {args.memory}.")
+    try:
+        groups = {learner: classify(learner, paths) for learner, paths in collect(args.paths).items()}
+    except FileNotFoundError as err:
+        parser.error(str(err))
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    print(f"grading seed {seed} (replay these cases with --seed {seed})", flush=True)
+    counted = [s for subs in groups.values() for s in subs if s.number is not None]
+    numbers = sorted({s.number for s in counted})
+    _progress(
+        f"drawing cases and computing Keras' answers for notebooks {', '.join(f'{n:02d}' for n in numbers)}"
+    )
+    exercises = {n: prepare(n, seed) for n in numbers}
+    limits = Limits(args.timeout, args.notebook_timeout, args.call_timeout, args.memory or None)
+    grades, stop = _grade_all(counted, exercises, limits, args.jobs)
+
+    all_ok = not stop and bool(counted)
+    for learner, subs in groups.items():
+        mine = [grades[id(s)] for s in subs if id(s) in grades]
+        ignored = [s for s in subs if s.number is None]
+        ignored += [
+            replace(s, ignored="not graded: grading stopped first") for s in subs if _ungraded(s, grades)
+        ]
+        print(report.learner_table(learner, mine, ignored), flush=True)
+        all_ok = all_ok and all(g.ok for g in mine) and len(mine) == sum(s.number is not None for s in subs)
+    ordered = [grades[id(s)] for s in counted if id(s) in grades]
+    _write_outputs(args, groups, grades, ordered, seed)
+    if stop:
+        print(f"STOPPED: {stop}", flush=True)
+        return STOPPED
+    return 0 if all_ok else 1
+
+
+def _ungraded(submission: Submission, grades: dict) -> bool:
+    return submission.number is not None and id(submission) not in grades
+
+
+def _grade_all(
+    counted: list[Submission], exercises: dict[int, list[Exercise]], limits: Limits, jobs: int
+) -> tuple[dict[int, NotebookGrade], str]:
+    """Grade every counted notebook, ``jobs`` at a time; stop at the first change to the grader's files."""
+    package = Path(poolutils.__file__).parent
+    grades: dict[int, NotebookGrade] = {}
+    with tempfile.TemporaryDirectory(prefix="poolutils-grader-") as tmp:
+        # Kernels copy this pristine package (compiled once here), never the shared one.
+        template = Path(tmp) / "poolutils"
+        shutil.copytree(package, template, ignore=shutil.ignore_patterns("__pycache__"))
+        compileall.compile_dir(template, quiet=2)
+        shared, pristine = fingerprint(package), fingerprint(template, bytecode=True)
+        started: list[Submission] = []
+        spans: dict[int, list[float]] = {}  # id(submission) -> [start, end] of its kernel run
+        lock = threading.Lock()
+
+        def work(submission: Submission) -> KernelRun:
+            with lock:
+                started.append(submission)
+                spans[id(submission)] = [time.time(), float("inf")]
+            try:
+                return run_notebook(submission.text or "", exercises[submission.number], limits, template)
+            finally:
+                spans[id(submission)][1] = time.time()
+
+        clean = 0  # started[:clean] finished before the last check that found the files unchanged
+        stop = ""
+        pool = ThreadPoolExecutor(max_workers=jobs)
+        futures = {pool.submit(work, s): s for s in counted}
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                submission = futures[future]
+                result = grade(submission, exercises[submission.number], future.result())
+                grades[id(submission)] = result
+                _progress(
+                    f"[{done}/{len(counted)}] {submission.learner}/{submission.name}: "
+                    f"{result.passed}/{len(result.rows)} passed, {result.seconds:.1f} s"
+                    + (f", {len(result.problems)} problem(s)" if result.problems else "")
+                )
+                changed = [(package, c) for c in changes(shared, fingerprint(package))]
+                changed += [(template, c) for c in changes(pristine, fingerprint(template, bytecode=True))]
+                if changed:
+                    with lock:
+                        suspects = _suspects(changed, started[clean:], spans)
+                    what = ", ".join(
+                        c if root == package else f"{c} (the grader's copy)" for root, c in changed
+                    )
+                    stop = (
+                        f"poolutils changed while grading: {what}; changed by {' or '.join(suspects)}. "
+                        "Restore the package (e.g. `git checkout poolutils`) and grade again; "
+                        "the notebooks not listed above were not graded."
+                    )
+                    break
+                with lock:
+                    clean = len(started)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return grades, stop
+
+
+def _suspects(changed: list[tuple[Path, str]], running: list[Submission], spans: dict) -> list[str]:
+    """The notebooks whose kernel ran when the changed files were last written (all candidates if none)."""
+    times = []
+    for root, change in changed:
+        path = root / change.split(" ", 1)[1]
+        if path.exists():
+            times.append(path.stat().st_mtime)
+    named = [s for s in running if any(spans[id(s)][0] <= t <= spans[id(s)][1] for t in times)]
+    return [f"{s.learner}/{s.name}" for s in (named or running)]
+
+
+def _write_outputs(args: argparse.Namespace, groups: dict, grades: dict, ordered: list, seed: int) -> None:
+    if args.csv:
+        report.write_csv(ordered, args.csv)
+        _progress(f"wrote {args.csv}")
+    if args.feedback:
+        args.feedback.mkdir(parents=True, exist_ok=True)
+        for learner, subs in groups.items():
+            mine = [grades[id(s)] for s in subs if id(s) in grades]
+            text = report.feedback(learner, mine, [s for s in subs if s.number is None], seed)
+            (args.feedback / f"{learner}.md").write_text(text, encoding="utf-8")
+        _progress(f"wrote {len(groups)} feedback file(s) to {args.feedback}")
+    if args.summary:
+        args.summary.mkdir(parents=True, exist_ok=True)
+        (args.summary / "summary.md").write_text(report.summary(ordered, seed), encoding="utf-8")
+        if ordered:
+            report.chart(ordered, args.summary / "pass_rates.png")
+        _progress(f"wrote {args.summary / 'summary.md'} and pass_rates.png")
+
+
+def _progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)

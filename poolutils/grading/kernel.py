@@ -1,0 +1,306 @@
+"""One notebook in a fresh, limited kernel; then the outputs of its answers on this run's cases.
+
+:func:`run_notebook` clears every stored output, starts a kernel with
+``POOLUTILS_GRADING=1`` (check calls print one line and run nothing), runs
+the cells one by one under a time limit per cell and per notebook (and an
+address-space limit where the platform has ``resource.prlimit``), then sends
+one request per exercise (:mod:`poolutils.grading.harness`) and reads the
+outputs back as JSON. It returns outputs, never verdicts.
+
+The kernel imports ``poolutils`` from a private copy of the package (put
+first on its ``PYTHONPATH``) and runs in an empty folder, so what one
+notebook writes to disk cannot reach the next one; the caller fingerprints
+the copy afterwards to say what a submission changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from poolutils.checks.core import GRADING_ENV, TIME_LIMIT, Outcome
+from poolutils.grading.harness import request_code
+from poolutils.grading.judging import Exercise, outcome
+from poolutils.grading.wire import decode
+
+# The largest answer file read back (bytes): a learner returning a huge array gets "too large".
+MAX_OUTPUT_BYTES = 64 * 2**20
+# Seconds an interrupted kernel gets to show it is alive again before it counts as stuck.
+INTERRUPT_GRACE = 10
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one notebook.
+
+    Attributes
+    ----------
+    cell : float
+        Seconds one of the learner's cells may run.
+    notebook : float
+        Seconds all of the learner's cells may run together.
+    call : float
+        Seconds one call of an answer on one case may run, unless the
+        exercise sets its own (``Check.time_limit``).
+    memory_mb : int or None
+        Address-space limit of the kernel (``RLIMIT_AS``), None for none.
+    """
+
+    cell: float = 60
+    notebook: float = 300
+    call: float = TIME_LIMIT
+    memory_mb: int | None = 4096
+
+
+@dataclass
+class Answer:
+    """What the kernel gave for one exercise: whether the name exists, its outcomes, its code."""
+
+    found: bool
+    outcomes: list[Outcome] = field(default_factory=list)
+    source: str | None = None
+    module: str | None = None
+
+
+@dataclass
+class KernelRun:
+    """The result of :func:`run_notebook`.
+
+    Attributes
+    ----------
+    answers : dict
+        Exercise id -> :class:`Answer`, for every exercise whose request
+        completed; an exercise missing here was not verified ("not run").
+    problems : list of str
+        Cell errors, timeouts, a dead kernel, a failed request.
+    changed : list of str
+        Files of the kernel's private ``poolutils`` copy that the notebook changed.
+    seconds : float
+    rss_mb : float or None
+        The kernel's resident memory after the learner's cells, where /proc has it.
+    """
+
+    answers: dict[str, Answer] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    rss_mb: float | None = None
+
+
+def cleared(text: str) -> nbformat.NotebookNode:
+    """The notebook in ``text`` with every stored output and execution count removed.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> nb = new_notebook(cells=[new_code_cell("1", outputs=[new_output("stream", text="✅ ...")])])
+    >>> cleared(nbformat.writes(nb)).cells[0].outputs
+    []
+    """
+    nb = nbformat.reads(text, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nb
+
+
+def run_notebook(text: str, exercises: list[Exercise], limits: Limits, package: Path) -> KernelRun:
+    """Run the notebook ``text`` and ask for its answers' outputs on each exercise's cases.
+
+    ``package`` is the pristine copy of ``poolutils`` the kernel's private
+    copy is made from. Nothing is written back to the notebook.
+    """
+    from poolutils.grading.integrity import changes, fingerprint
+
+    start = time.monotonic()
+    run = KernelRun()
+    try:
+        nb = cleared(text)
+    except Exception as err:  # not JSON, not a notebook: report it, grade the others
+        run.problems.append(f"could not read the notebook: {type(err).__name__}: {err}")
+        return run
+    with tempfile.TemporaryDirectory(prefix="poolutils-grade-") as tmp:
+        work = Path(tmp)
+        lib, cwd, out = work / "lib", work / "run", work / "out"
+        shutil.copytree(package, lib / "poolutils")
+        cwd.mkdir()
+        out.mkdir()
+        before = fingerprint(lib / "poolutils", bytecode=True)
+        _run_in_kernel(nb, exercises, limits, _kernel_env(lib), cwd, out, run)
+        run.changed = changes(before, fingerprint(lib / "poolutils", bytecode=True))
+    run.seconds = time.monotonic() - start
+    return run
+
+
+def _kernel_env(lib: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env[GRADING_ENV] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(lib), env.get("PYTHONPATH")]))
+    # Many kernels share the cores: one thread each is faster than oversubscription.
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env.update(MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="3", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    return env
+
+
+def _run_in_kernel(
+    nb: nbformat.NotebookNode,
+    exercises: list[Exercise],
+    limits: Limits,
+    env: dict[str, str],
+    cwd: Path,
+    out: Path,
+    run: KernelRun,
+) -> None:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    client = NotebookClient(
+        nb,
+        timeout=limits.cell,
+        kernel_name="python3",
+        allow_errors=True,
+        record_timing=False,
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    try:
+        # The kernel's own log lines (e.g. its TCP warning) would drown the grader's progress lines.
+        with client.setup_kernel(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+            pid = _kernel_pid(client)
+            _limit_memory(pid, limits.memory_mb, run)
+            if not _run_cells(client, nb, limits, run, CellTimeoutError):
+                return
+            run.rss_mb = _rss_mb(pid)
+            for exercise in exercises:
+                # An exercise's own limit wins (building a Keras model waits for TensorFlow to start).
+                limit = exercise.check.time_limit or limits.call
+                path = out / f"{exercise.id}.json"
+                cell = _appended(nb, request_code(dict(exercise.request, limit=limit), str(path)))
+                client.timeout = limit * len(exercise.cases) + INTERRUPT_GRACE
+                try:
+                    client.execute_cell(cell, len(nb.cells) - 1)
+                except CellTimeoutError:
+                    run.problems.append(
+                        f"the answer of Exercise {exercise.id} ran longer than {client.timeout:g} s in all; "
+                        "it and the exercises after it were not run"
+                    )
+                    return
+                answer = _read_answer(path, cell)
+                if isinstance(answer, str):
+                    run.problems.append(f"Exercise {exercise.id}: {answer}")
+                else:
+                    run.answers[exercise.id] = answer
+    except DeadKernelError:
+        run.problems.append(
+            "the kernel died (os._exit, a crash, or out of memory); the exercises not yet checked were not run"
+        )
+    except RuntimeError as err:  # the kernel did not start
+        run.problems.append(f"the kernel did not start: {err}")
+
+
+def _run_cells(
+    client, nb: nbformat.NotebookNode, limits: Limits, run: KernelRun, timeout_error: type
+) -> bool:
+    """Run the learner's cells; False when the kernel is stuck and nothing more can be asked of it."""
+    deadline = time.monotonic() + limits.notebook
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        left = deadline - time.monotonic()
+        if left <= 0:
+            run.problems.append(
+                f"the notebook ran longer than {limits.notebook:g} s in all; cells from {index + 1} on did not run"
+            )
+            break
+        client.timeout = max(1, int(min(limits.cell, left)))
+        try:
+            client.execute_cell(cell, index)
+        except timeout_error:
+            run.problems.append(f"cell {index + 1} ran longer than {client.timeout} s; it was interrupted")
+            if not _alive_after_interrupt(client, timeout_error):
+                run.problems.append("the kernel did not stop after the interrupt; no exercise was checked")
+                return False
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                run.problems.append(
+                    f"cell {index + 1} raised {output.get('ename')}: {output.get('evalue', '')}".rstrip()
+                )
+    return True
+
+
+def _alive_after_interrupt(client, timeout_error: type) -> bool:
+    from jupyter_core.utils import run_sync
+
+    run_sync(client.km.interrupt_kernel)()  # nbclient's kernel manager is the asynchronous one
+    client.timeout = INTERRUPT_GRACE
+    try:
+        client.execute_cell(_appended(client.nb, "pass"), len(client.nb.cells) - 1)
+    except timeout_error:
+        return False
+    return True
+
+
+def _appended(nb: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode:
+    # nbclient stores each executed cell back at its index: the grader's cells go at the end.
+    cell = nbformat.v4.new_code_cell(source)
+    nb.cells.append(cell)
+    return cell
+
+
+def _read_answer(path: Path, cell: nbformat.NotebookNode) -> Answer | str:
+    """The kernel's answer for one exercise, or a sentence saying why there is none."""
+    if not path.exists():
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        why = f"{errors[0].get('ename')}: {errors[0].get('evalue', '')}" if errors else "no output file"
+        return f"the grader's request failed in the kernel ({why}); not run"
+    if path.stat().st_size > MAX_OUTPUT_BYTES:
+        return f"the answer's outputs are larger than {MAX_OUTPUT_BYTES // 2**20} MB; not run"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not data.get("found"):
+            return Answer(found=False)
+        outcomes = [outcome(o, decode(o.get("value"))) for o in data["outcomes"]]
+    except (ValueError, TypeError, KeyError, AttributeError) as err:
+        return f"the answer's outputs could not be read back ({type(err).__name__}: {err}); not run"
+    return Answer(True, outcomes, _text(data.get("source")), _text(data.get("module")))
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _kernel_pid(client) -> int | None:
+    process = getattr(getattr(client.km, "provisioner", None), "process", None)
+    return getattr(process, "pid", None)
+
+
+def _limit_memory(pid: int | None, memory_mb: int | None, run: KernelRun) -> None:
+    # Set from outside once the kernel is up: no preexec_fn (unsafe with the grader's threads).
+    if memory_mb is None or pid is None:
+        return
+    import resource
+
+    if not hasattr(resource, "prlimit"):  # macOS: no memory limit, said once per notebook
+        run.problems.append("no memory limit on this platform (resource.prlimit is Linux-only)")
+        return
+    limit = memory_mb * 2**20
+    resource.prlimit(pid, resource.RLIMIT_AS, (limit, limit))
+
+
+def _rss_mb(pid: int | None) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return None

@@ -1,0 +1,33 @@
+"""Run ``python -m poolutils.grade`` the way the grading tests need: on a snapshot of the package.
+
+The grader stops when the package it relies on changes while it grades.
+Tests run it on a copy taken once (first on ``PYTHONPATH``), so an edit in
+the working tree during a test run neither stops it nor changes its verdicts,
+and a test may edit the copy on purpose.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def snapshot(folder: Path) -> Path:
+    """Copy ``poolutils`` into ``folder`` and return the folder to put on ``PYTHONPATH``."""
+    shutil.copytree(ROOT / "poolutils", folder / "poolutils", ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def grade(lib: Path, *args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    """``python -m poolutils.grade ARGS`` with ``lib``'s poolutils, output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "poolutils.grade", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(lib)},
+        timeout=timeout,
+    )

@@ -1,0 +1,169 @@
+"""The grader's parts without a kernel: JSON wire, copied-code flag, which notebooks count, reports."""
+
+import csv
+import inspect
+import json
+
+import numpy as np
+import pytest
+
+from poolutils.checks import Report, Status, checks_for_notebook
+from poolutils.checks.core import Opaque
+from poolutils.grading import judging, report, wire
+from poolutils.grading.harness import outputs
+from poolutils.grading.report import NotebookGrade, Row
+from poolutils.grading.submissions import Submission, classify
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.array([[1.5, np.nan], [-np.inf, 0.0]], dtype=np.float32),
+        np.arange(6, dtype=np.int64).reshape(2, 3, 1),
+        np.array([True, False]),
+        np.zeros((0, 3), dtype=np.float16),
+        np.float32(0.25),
+        np.int8(-3),
+        (1, 2, 3),
+        [1, (2.5, "same"), None],
+        {"pool_size": 2, "padding": "valid", 3: [True]},
+        float("nan"),
+        2**80,
+        Ellipsis,
+        NotImplemented,
+    ],
+    ids=lambda v: type(v).__name__,
+)
+def test_values_survive_the_trip_with_their_types(value):
+    back = wire.loads(wire.dumps(value))
+    assert type(back) is type(value)
+    if isinstance(value, np.ndarray | np.generic):
+        assert back.dtype == value.dtype and np.shape(back) == np.shape(value)
+        np.testing.assert_array_equal(back, value)
+    elif isinstance(value, float):
+        assert np.isnan(back)
+    else:
+        assert back == value or back is value
+
+
+def test_what_json_cannot_carry_comes_back_as_a_named_stand_in():
+    back = wire.loads(wire.dumps([{1, 2}, np.array([object()], dtype=object), lambda: 0]))
+    assert isinstance(back[0], Opaque) and back[0].type_name == "set"
+    assert back[1].dtype == object and back[1].shape == (1,)
+    assert back[2].type_name == "function"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"ndarray": {"dtype": "<f4", "shape": [2], "data": "AAAA"}},  # 3 bytes for 2 float32
+        {"ndarray": {"dtype": "|O", "shape": [1], "data": "AAAAAAAAAAA="}},  # object from bytes
+        {"ndarray": {"dtype": "<f4", "shape": [-1], "data": ""}},
+        {"pickle": "gASVAAAA"},
+        {"dict": [[[1], 2]]},  # a list as a key
+        {"tuple": [], "extra": 1, "more": 2},
+    ],
+)
+def test_malformed_data_is_refused_not_executed(data):
+    with pytest.raises((ValueError, TypeError)):
+        wire.decode(data)
+
+
+def test_the_kernel_side_reports_raised_timeout_and_missing_names():
+    def cases(*args):
+        return [{"args": wire.encode(a), "kwargs": wire.encode({})} for a in args]
+
+    def slow(n):
+        while True:
+            pass
+
+    request = {"answer_name": "f", "takes_function": True, "limit": 0.2, "summarise": None}
+    got = outputs({"f": lambda n: 10 // n}, dict(request, cases=cases((2,), (0,))))["outcomes"]
+    assert got[0] == {"status": "returned", "value": 5}
+    assert got[1]["status"] == "raised" and got[1]["error"] == "ZeroDivisionError"
+    got = outputs({"f": slow}, dict(request, cases=cases((1,), (2,))))["outcomes"]
+    assert [o["status"] for o in got] == ["timeout", "not_run"]
+    exits = outputs({"f": lambda n: exit()}, dict(request, cases=cases((1,))))["outcomes"]
+    assert exits[0]["error"] == "SystemExit"
+    assert outputs({}, dict(request, cases=cases((1,))))["found"] is False
+
+
+def test_the_reference_code_is_flagged_and_an_own_solution_is_not():
+    exercise = next(e for n in (1, 4) for e in judging.prepare(n, seed=1) if callable(e.check.reference))
+    source = inspect.getsource(exercise.check.reference)
+    renamed = source.replace(f"def {exercise.check.reference.__name__}(", "def my_answer(", 1)
+    assert "reference solution" in judging.copied(exercise, renamed, "__main__")
+    assert "poolutils' own function" in judging.copied(exercise, None, exercise.check.reference.__module__)
+    own = source.replace("return", "result = None\n    return", 1)
+    assert judging.copied(exercise, own, "__main__") is None
+
+
+def test_the_same_seed_draws_the_same_cases_and_another_seed_others():
+    number = next(
+        n
+        for n in range(1, 10)
+        if any(len(c.case_list(1)) > len(c.case_list()) for c in checks_for_notebook(n))
+    )
+    first, again, other = (judging.prepare(number, seed) for seed in (11, 11, 12))
+    labels = [[c.label for c in e.cases] for e in first]
+    assert labels == [[c.label for c in e.cases] for e in again]
+    assert json.dumps([e.request for e in first]) == json.dumps([e.request for e in again])
+    assert json.dumps([e.request for e in first]) != json.dumps([e.request for e in other])
+
+
+def test_only_numbered_exercise_notebooks_count_once(tmp_path):
+    names = ["01_output_size.ipynb", "01_output_size (1).ipynb", "notes.ipynb", "99_extra.ipynb"]
+    for name in names:
+        (tmp_path / name).write_text("{}")
+    subs = {s.name: s for s in classify("ann", [tmp_path / n for n in names])}
+    assert subs["01_output_size.ipynb"].number == 1 and subs["01_output_size.ipynb"].text == "{}"
+    assert subs["01_output_size (1).ipynb"].ignored.startswith("duplicate")
+    assert "no NN_ number" in subs["notes.ipynb"].ignored
+    assert subs["99_extra.ipynb"].ignored == "notebook 99 has no exercises"
+
+
+def _class_of_three():
+    sub = Submission("ann", __import__("pathlib").Path("02_max_pooling.ipynb"), "", 2)
+    details = (
+        "call:      max_pool2d(x, 3, 2, 'same')",
+        "expected:  [[1.]]",
+        "got:       [[0.]]",
+        "diagnosis: zeros!",
+    )
+    wrong = Report(
+        "2.2", "max_pool2d", Status.FAILED, "wrong values for case 'c'.", details, "zero_padding", "c"
+    )
+    grades = []
+    for learner, verdicts in [
+        ("ann", ["passed", "failed"]),
+        ("bob", ["passed", "failed"]),
+        ("cy", ["failed", "passed"]),
+    ]:
+        rows = [
+            Row("2.1", "max_pool_2x2", verdicts[0], None if verdicts[0] == "passed" else wrong),
+            Row("2.2", "max_pool2d", verdicts[1], wrong if verdicts[1] == "failed" else None),
+        ]
+        grades.append(NotebookGrade(Submission(learner, sub.path, "", 2), rows))
+    return grades
+
+
+def test_csv_has_exactly_the_stable_columns(tmp_path):
+    report.write_csv(_class_of_three(), tmp_path / "g.csv")
+    with open(tmp_path / "g.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["learner", "notebook", "exercise", "title", "verdict", "diagnosis"]
+    assert rows[2] == ["ann", "02_max_pooling.ipynb", "2.2", "max_pool2d", "failed", "zeros!"]
+    assert len(rows) == 1 + 3 * 2
+
+
+def test_summary_counts_diagnoses_and_feedback_shows_expected_and_obtained(tmp_path):
+    grades = _class_of_three()
+    text = report.summary(grades, seed=5)
+    assert "| 2.2 max_pool2d | 1 of 3 (33%) | 2 | 0 | 0 |" in text
+    assert "  - 2 of 3: zeros!" in text
+    fb = report.feedback("ann", grades[:1], [], seed=5)
+    assert "### Exercise 2.2 (max_pool2d): failed" in fb
+    assert "expected:  [[1.]]" in fb and "got:       [[0.]]" in fb and "diagnosis: zeros!" in fb
+    assert "Exercise 2.1 (max_pool_2x2): passed" in fb
+    report.chart(grades, tmp_path / "rates.png")
+    assert (tmp_path / "rates.png").read_bytes()[:4] == b"\x89PNG"
