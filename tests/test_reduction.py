@@ -89,3 +89,27 @@ def test_for_each_raises_the_error_of_an_item():
 
     with pytest.raises(ValueError, match="item 5"):
         reduction._for_each(8, work)
+
+
+def _pool_in_forked_child(x, conn):
+    conn.send(float(pu.max_pool(x, 2).sum()))
+
+
+def test_threaded_pooling_works_in_a_forked_child():
+    """A forked child has no helper threads (fork copies only the calling thread), yet finishes.
+
+    The grader runs learner answers in forked children. Were the caller to wait for
+    the helpers, the first threaded pooling in such a child would wait forever.
+    """
+    import multiprocessing
+
+    x = np.random.default_rng(0).standard_normal((4, 130, 130, 8)).astype(np.float32)
+    expected = float(pu.max_pool(x, 2).sum())  # the parent's helper threads now exist
+    parent, child = multiprocessing.Pipe()
+    process = multiprocessing.get_context("fork").Process(target=_pool_in_forked_child, args=(x, child))
+    process.start()
+    answered = parent.poll(60)
+    process.kill()
+    process.join()
+    assert answered, "pooling in a forked child did not finish within 60 s"
+    assert parent.recv() == expected
