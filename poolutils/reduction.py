@@ -83,7 +83,9 @@ def _for_each(n: int, work: Callable[[int], None]) -> None:
 
     The calling thread takes items too, from the same queue. On a busy
     machine a helper may wake up late; the caller then does its share
-    instead of waiting, and a helper that never started is cancelled.
+    instead of waiting, and a helper that never started is cancelled. So
+    a forked child, which has no helper threads (fork copies only the
+    calling thread), still finishes: the caller does every item.
     """
     todo = queue.SimpleQueue()
     for i in range(n):
