@@ -937,27 +937,33 @@ class Check:
 
         A mistake qualifies only if, on that case, its output differs from
         the truth and equals the learner's. Two mistakes can agree on one
-        case, so the one that also agrees with the answer on most other cases
-        wins.
+        case, so the one that reproduces most of the answer's wrong outputs
+        on the other cases wins, then the one that agrees with most of its
+        right outputs.
         """
         case, got = cases[index], outcomes[index].value
         truth = self.expected(case)
-        best, best_score = None, -1
+        returned = [
+            (c, o.value) for c, o in zip(cases, outcomes) if o.status == "returned" and o.value is not None
+        ]
+        best, best_score = None, (-1, -1)
         for mistake in self.mistakes:
             if mistake.test is not None:
                 if best is None and _test_safe(mistake.test, got):
-                    best, best_score = mistake, 0
+                    best, best_score = mistake, (0, 0)
                 continue
             wrong = _run_safe(case, mistake.fn)
             if wrong is _FAILED or _same(wrong, truth) or not _same(wrong, got):
                 continue
-            score = sum(
-                1
-                for other, outcome in zip(cases, outcomes)
-                if outcome.status == "returned" and _same(_run_safe(other, mistake.fn), outcome.value)
-            )
-            if score > best_score:
-                best, best_score = mistake, score
+            explained, agreed = 0, 0
+            for other, value in returned:
+                if _same(_run_safe(other, mistake.fn), value):
+                    if _same(value, self.expected(other)):
+                        agreed += 1
+                    else:
+                        explained += 1
+            if (explained, agreed) > best_score:
+                best, best_score = mistake, (explained, agreed)
         return best
 
     def _failed(self, message: str, lines: Sequence[str], case: Case) -> Report:
