@@ -180,7 +180,7 @@ def main() -> int:
     )
     header = (
         f"{'pool':<7}{'op':<5}{'TF ms dflt/off':>15}  {'ours/TF default':<18}{'ours/TF oneDNN off':<20}"
-        f"{'vs faster TF':>12}  {'ours/block_reduce':<19}{'loop/ours':>10}{'extra mem':>11}"
+        f"{'vs faster TF':<14}{'ours/block_reduce':<19}{'loop/ours':>10}{'extra mem':>11}"
     )
     print(header)
     print("-" * len(header))
@@ -194,7 +194,7 @@ def main() -> int:
         vs_default = [r["ours_tf"] for r in default]
         vs_off = [r["ours_tf"] for r in off]
         # Both ratios divide the same poolutils time, so the larger one is against the faster TensorFlow.
-        vs_faster = max(statistics.median(vs_default), statistics.median(vs_off))
+        vs_faster, faster = max((statistics.median(vs_default), "dflt"), (statistics.median(vs_off), "off"))
         worst = max(worst, vs_faster)
         block = "n/a"
         if "ours_block_reduce" in default[0]:
@@ -207,7 +207,7 @@ def main() -> int:
         mem = extra_memory_ratio(op, size, stride)
         print(
             f"{size}x{size}/{stride:<3}{op:<5}{tf_ms:>15}  {spread(vs_default):<18}{spread(vs_off):<20}"
-            f"{vs_faster:11.2f}x  {block:<19}{loop:9.0f}x{mem:10.2f}x"
+            f"{f'{vs_faster:.2f}x ({faster})':<14}{block:<19}{loop:9.0f}x{mem:10.2f}x"
         )
     ok = worst <= TARGET and beats_block_reduce
     note = "" if has_block_reduce else " (scikit-image not installed: block_reduce not timed)"
