@@ -1,7 +1,9 @@
 """Checkers for the exercise notebooks: ``check_xxx(your_function)``, ``check_xxx.hint(1)``.
 
 Module ``exNN`` holds the checks of ``exercises/NN_*.ipynb``; the framework,
-and how to add a checker, is described in :mod:`poolutils.checks.core`.
+and how to add a checker, is described in :mod:`poolutils.checks.core`; the
+known mistakes are catalogued once in :mod:`poolutils.checks.mistakes`, the
+shared inputs in :mod:`poolutils.checks.fixtures`.
 """
 
 from __future__ import annotations
@@ -10,13 +12,25 @@ import importlib
 import pkgutil
 import re
 
-from poolutils.checks.core import RESULT_LINE, Case, Check, Mistake, Report, Status, parse_results
+from poolutils.checks.core import (
+    KINDS,
+    RESULT_LINE,
+    Case,
+    Check,
+    Mistake,
+    Outcome,
+    Report,
+    Status,
+    parse_results,
+)
 
 __all__ = [
+    "KINDS",
     "RESULT_LINE",
     "Case",
     "Check",
     "Mistake",
+    "Outcome",
     "Report",
     "Status",
     "checks_for_notebook",
