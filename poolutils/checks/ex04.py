@@ -1,4 +1,11 @@
-"""Checks for exercises/04_global_pooling.ipynb: global average pooling, adaptive pooling, a GAP head."""
+"""Checks for exercises/04_global_pooling.ipynb: global average pooling, adaptive pooling, a GAP head.
+
+Exercise 4.4 is a design: the learner's function returns a Keras model, and
+:func:`summarise_head` turns it into plain data (layer names, input shape,
+parameter count, output shapes for several map sizes) where it ran, so the
+grader can send it between processes. Several designs pass; its known
+mistakes are properties of that summary (``Mistake.test``).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,11 @@
-"""Checks for exercises/05_real_images.ipynb: pooling a photo and measuring translation invariance."""
+"""Checks for exercises/05_real_images.ipynb: pooling a photo, translation invariance, aliasing, blur pooling.
+
+Exercises 5.4-5.6 follow Zhang, "Making Convolutional Networks Shift-Invariant
+Again" (ICML 2019): max pooling with stride 1, then a fixed binomial blur that
+subsamples. Their truth is that composition of Keras layers
+(:func:`keras_blur_pool`: ``MaxPooling`` with stride 1, then a
+``DepthwiseConv`` whose kernel is set to the binomial one, with the stride).
+"""
 
 from __future__ import annotations
 

@@ -4,8 +4,11 @@ The oracle is TensorFlow's gradient of Keras' pooling layers
 (:func:`poolutils.keras_check.keras_pool_gradient`). The known mistakes are
 the classic bugs of a hand-written backward pass: ``=`` where windows
 overlap and gradients must add up, a tie rule other than TensorFlow's first
-maximum, padding that wins or keeps gradient, and a divisor that counts the
-padding.
+maximum (the last one, a split, every tied cell, or the first by COLUMNS),
+padding that wins or keeps gradient, and a divisor that counts the padding.
+The tie cases hold ties at positive values (ReLU6 saturation) whose row-major
+and column-major first maxima differ; ties among ReLU zeros would teach
+nothing, since no gradient flows there either way.
 """
 
 from __future__ import annotations
