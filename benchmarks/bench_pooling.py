@@ -178,6 +178,11 @@ def main() -> int:
         f"{args.runs} worker runs per configuration, {args.rounds} interleaved rounds per row in each; "
         "ratio = median over runs [min-max]\n"
     )
+    if max(load_before, load_after) > (os.cpu_count() or 1):
+        print(
+            "The machine was busy (load average above its core count): other programs took turns "
+            "on the cores, so the ratios scatter more than on a quiet machine.\n"
+        )
     header = (
         f"{'pool':<7}{'op':<5}{'TF ms dflt/off':>15}  {'ours/TF default':<18}{'ours/TF oneDNN off':<20}"
         f"{'vs faster TF':<14}{'ours/block_reduce':<19}{'loop/ours':>10}{'extra mem':>11}"
