@@ -313,6 +313,11 @@ def keras_blur_pool(x: np.ndarray, kernel_1d: np.ndarray = BINOMIAL) -> np.ndarr
 
     ``x`` is ``(batch, length, channels)`` or ``(batch, H, W, channels)``; both
     layers use 'valid' padding.
+
+    Examples
+    --------
+    >>> keras_blur_pool(np.array([0, 0, 1, 0, 0, 0, 0, 0.0])[None, :, None])[0, :, 0]
+    array([0.75, 0.25, 0.  ], dtype=float32)
     """
     from poolutils.keras_check import keras  # imports Keras: only when a check runs
 

@@ -46,7 +46,13 @@ def _layers():
 
 
 def keras_zero_padded(kind: str, fmap: np.ndarray, pool_size: int, strides: int, padding) -> np.ndarray:
-    """``ZeroPadding2D(padding)`` then 'valid' ``MaxPooling2D``/``AveragePooling2D`` on one (H, W) map."""
+    """``ZeroPadding2D(padding)`` then 'valid' ``MaxPooling2D``/``AveragePooling2D`` on one (H, W) map.
+
+    Examples
+    --------
+    >>> float(keras_zero_padded("avg", np.ones((3, 3)), 3, 1, 1)[0, 0] * 9)  # 4 ones and 5 zeros, over 9
+    4.0
+    """
     layers = _layers()
     pool = {"max": layers.MaxPooling2D, "avg": layers.AveragePooling2D}[kind]
     x = np.asarray(fmap, dtype=np.float32)[None, ..., None]
@@ -54,7 +60,13 @@ def keras_zero_padded(kind: str, fmap: np.ndarray, pool_size: int, strides: int,
 
 
 def keras_minus_inf_padded_max(fmap: np.ndarray, pool_size: int, strides: int, padding: int) -> np.ndarray:
-    """``keras.ops.pad`` with -inf on every side, then 'valid' ``MaxPooling2D``: PyTorch's padded max."""
+    """``keras.ops.pad`` with -inf on every side, then 'valid' ``MaxPooling2D``: PyTorch's padded max.
+
+    Examples
+    --------
+    >>> keras_minus_inf_padded_max(-np.ones((2, 2)), 2, 2, 1).tolist()  # the padding never wins
+    [[-1.0, -1.0], [-1.0, -1.0]]
+    """
     from poolutils.keras_check import keras
 
     x = np.asarray(fmap, dtype=np.float32)[None, ..., None]
