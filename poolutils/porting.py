@@ -35,7 +35,14 @@ from numbers import Integral
 
 import numpy as np
 
-from poolutils._validation import data_format_name, input_array, int_tuple, positive_int, spatial_axes
+from poolutils._validation import (
+    data_format_name,
+    input_array,
+    int_tuple,
+    positive_int,
+    spatial_axes,
+    spatial_sizes,
+)
 from poolutils.reduction import windowed_max, windowed_mean
 from poolutils.windows import AxisWindows, Windows
 
@@ -167,7 +174,7 @@ def torch_windows(
     >>> torch_windows((4, 4), 3, 2, padding=1).axes[0].starts
     (-1, 1)
     """
-    shape = tuple(spatial_shape)
+    shape = spatial_sizes(spatial_shape)  # bounded: every window along each axis is listed
     rank = len(shape)
     kernels = int_tuple(kernel_size, rank, "kernel_size")
     steps = kernels if stride is None else int_tuple(stride, rank, "stride")

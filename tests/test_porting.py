@@ -203,3 +203,8 @@ def test_kernel_larger_than_padded_input_is_refused():
 def test_count_include_pad_must_be_a_flag():
     with pytest.raises(TypeError, match="Received: count_include_pad='yes'"):
         torch_divisors((4,), 3, 2, 1, False, "yes")
+
+
+def test_a_huge_shape_is_refused_at_once():
+    with pytest.raises(ValueError, match="spatial_shape"):
+        torch_windows((2**40,), 3, 1)
