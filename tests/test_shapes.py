@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from poolutils import pool_output_shape, pool_output_size, same_padding
+from poolutils import pool_output_shape, pool_output_size, same_padding, same_padding_total
 
 
 @pytest.mark.parametrize("padding", ["valid", "same"])
@@ -66,3 +66,31 @@ def test_pool_output_shape_matches_layers(keras, shape, pool, strides, padding, 
 
 def test_pool_output_shape_accepts_unknown_batch():
     assert pool_output_shape((None, 4, 4, 1), 2) == (None, 2, 2, 1)
+
+
+@pytest.mark.parametrize(
+    "shape", [(None, None, 4, 1), (None, 5, 4, None), (2, 5, None), (None, None, None, None, 3)]
+)
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_unknown_sizes_stay_unknown_as_in_keras(keras, shape, padding):
+    rank = len(shape) - 2
+    layer = getattr(keras.layers, f"MaxPooling{rank}D")(2, 1, padding)
+    assert pool_output_shape(shape, 2, 1, padding) == tuple(layer.compute_output_shape(shape))
+
+
+def test_what_keras_refuses_is_refused():
+    keras_refuses = ("a", 4, 4, 1)  # Keras: UFuncTypeError inside compute_output_shape
+    with pytest.raises(TypeError, match=r"Received: input_shape=\('a', 4, 4, 1\)"):
+        pool_output_shape(keras_refuses, 2)
+
+
+def test_same_padding_total_is_clamped_at_zero():
+    # With a stride beyond the window the windows may not reach the end: the raw total goes negative.
+    negative = 0
+    for n in range(1, 12):
+        for f in range(1, 4):
+            for s in range(f + 1, 7):
+                raw = same_padding_total(n, f, s, clamp=False)
+                assert same_padding_total(n, f, s) == max(raw, 0) == sum(same_padding(n, f, s))
+                negative += raw < 0
+    assert negative > 50
