@@ -62,7 +62,7 @@ check_max_pool_2x2 = Check(
         "Make an output of shape (H // 2, W // 2); output cell (i, j) reads fmap[2*i : 2*i+2, 2*j : 2*j+2].",
         "Two loops over i and j, and out[i, j] = fmap[2*i : 2*i+2, 2*j : 2*j+2].max().",
     ),
-    minutes=5,
+    minutes=4,
 )
 
 
@@ -117,7 +117,7 @@ check_max_pool2d = Check(
         "Clip each window to the map: fmap[max(top, 0) : top + pool_size, max(left, 0) : left + pool_size].max(). "
         "The cells cut off are padding, and padding is never the maximum.",
     ),
-    minutes=12,
+    minutes=9,
 )
 
 
@@ -214,7 +214,7 @@ check_max_pool_batch = Check(
         "The windows are the same for every batch item and channel; only the two spatial axes (1 and 2) are pooled.",
         "Slice a window for all items and channels at once, x[:, rows, cols, :], and take .max(axis=(1, 2)).",
     ),
-    minutes=10,
+    minutes=7,
 )
 
 

@@ -55,7 +55,7 @@ check_avg_pool_2x2 = Check(
         "Same windows as Exercise 2.1; replace the maximum with the mean of the 4 cells.",
         "out = np.empty((H // 2, W // 2)) is float; out[i, j] = fmap[2*i : 2*i+2, 2*j : 2*j+2].mean().",
     ),
-    minutes=5,
+    minutes=4,
 )
 
 
@@ -111,7 +111,7 @@ check_same_divisor = Check(
         "The 2-D count is the product of the row count and the column count.",
         "Per axis: min(start + pool_size, n) - max(start, 0); then np.outer(row_counts, col_counts).",
     ),
-    minutes=8,
+    minutes=7,
 )
 
 
@@ -161,7 +161,7 @@ check_avg_pool2d = Check(
         "Clip each window to the map before .mean(): the padding cells are then not counted, "
         "which is exactly Keras' divisor (Exercise 3.2).",
     ),
-    minutes=10,
+    minutes=9,
 )
 
 
