@@ -278,7 +278,8 @@ def layer_windows(
     pools, steps, padding = pool_args(spatial, pool_size, strides, padding, received)
     for n in spatial:
         _check_cells(n, "cells along a spatial axis", name, received)
-    return axes, Windows(tuple(axis_windows(n, f, s, padding) for n, f, s in zip(spatial, pools, steps)))
+    # Checked with the caller's names above, so pool_windows' own checks cannot fail.
+    return axes, pool_windows(spatial, pools, steps, padding)
 
 
 def _check_cells(count: int, what: str, name: str, received: str) -> None:
