@@ -13,6 +13,8 @@ nothing, since no gradient flows there either way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from poolutils.checks import mistakes as m
@@ -67,11 +69,39 @@ def _max_routed(
 # The 'same' windows shifted by one (the odd padding cell put first): the catalogue's mistake, for the backward passes.
 _SHIFTED = m.shifted_windows("max")
 
-TIE_COLUMN_MAJOR = (
-    "at a tie you gave the gradient to the first maximum going down the COLUMNS; TensorFlow takes the "
-    "first one in row-major order (along the first row, then the second): np.argmax on the window does that, "
-    "np.argmax on window.T does not."
-)
+# The tie rules a learner's backward pass may follow instead of TensorFlow's first maximum in row-major
+# order: each defined once, as (key, diagnosis), for every max-pooling backward exercise.
+TIE_RULES = {
+    "column": (
+        "tie_column_major",
+        "at a tie you gave the gradient to the first maximum going down the COLUMNS; TensorFlow takes the "
+        "first one in row-major order (along the first row, then the second): np.argmax on the window does "
+        "that, np.argmax on window.T does not.",
+    ),
+    "last": (
+        "tie_last",
+        "at a tie you gave the gradient to the LAST maximum; TensorFlow gives it to the first one in "
+        "row-major order (np.argmax does exactly that).",
+    ),
+    "split": (
+        "tie_split",
+        "at a tie you split the gradient between the maxima; MaxPooling2D gives all of it to the first "
+        "maximum in row-major order.",
+    ),
+    "all": (
+        "tie_all",
+        "at a tie every maximum got the whole gradient (a mask window == window.max()); MaxPooling2D gives "
+        "it to the first maximum only.",
+    ),
+}
+
+
+def tie_mistake(rule: str, windows: Callable[..., Windows]) -> Mistake:
+    """The tie ``rule`` as a mistake of a backward pass whose arguments start ``(dy, fmap, ...)``."""
+    key, diagnosis = TIE_RULES[rule]
+    return Mistake(
+        lambda dy, fmap, *rest: _max_routed(dy, fmap, windows(fmap, *rest), rule=rule), diagnosis, key
+    )
 
 
 def _kept_padding(dx: np.ndarray, windows: Windows) -> np.ndarray:
@@ -127,6 +157,10 @@ def _windows_2x2(fmap: np.ndarray) -> Windows:
     return pool_windows(fmap.shape, 2, 2, "valid")
 
 
+def _windows_of(fmap: np.ndarray, pool_size: int, stride: int, padding: str) -> Windows:
+    return pool_windows(fmap.shape, pool_size, stride, padding)
+
+
 check_max_pool_backward_2x2 = Check(
     "6.1",
     "max_pool_backward_2x2",
@@ -135,29 +169,7 @@ check_max_pool_backward_2x2 = Check(
     oracle=lambda dy, fmap: _keras_gradient("max", fmap, dy, pool_size=2),
     compare=compare_floats,
     mistakes=(
-        Mistake(
-            key="tie_column_major",
-            fn=lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="column"),
-            diagnosis=TIE_COLUMN_MAJOR,
-        ),
-        Mistake(
-            lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="last"),
-            "at a tie you gave the gradient to the LAST maximum; TensorFlow gives it to the first one "
-            "in row-major order (np.argmax does exactly that).",
-            "tie_last",
-        ),
-        Mistake(
-            lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="split"),
-            "at a tie you split the gradient between the maxima; MaxPooling2D gives all of it to the "
-            "first maximum in row-major order.",
-            "tie_split",
-        ),
-        Mistake(
-            lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="all"),
-            "at a tie every maximum got the whole gradient (a mask window == window.max()); "
-            "MaxPooling2D gives it to the first maximum only.",
-            "tie_all",
-        ),
+        *(tie_mistake(rule, _windows_2x2) for rule in ("column", "last", "split", "all")),
         Mistake(
             lambda dy, f: np.where(_max_routed(np.ones_like(dy), f, _windows_2x2(f)) > 0, f, 0.0),
             "dx holds the input's values at the maxima; it must hold the upstream gradient dy[i, j] there.",
@@ -239,23 +251,7 @@ check_max_pool_backward2d = Check(
             "use dx[...] += dy[i, j], not dx[...] = dy[i, j].",
             "overlap_assigned",
         ),
-        Mistake(
-            key="tie_column_major",
-            fn=lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), rule="column"),
-            diagnosis=TIE_COLUMN_MAJOR,
-        ),
-        Mistake(
-            lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), rule="last"),
-            "at a tie you gave the gradient to the LAST maximum; TensorFlow gives it to the first one "
-            "in row-major order (np.argmax does exactly that).",
-            "tie_last",
-        ),
-        Mistake(
-            lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), rule="split"),
-            "at a tie you split the gradient between the maxima; MaxPooling2D gives all of it to the "
-            "first maximum in row-major order.",
-            "tie_split",
-        ),
+        *(tie_mistake(rule, _windows_of) for rule in ("column", "last", "split")),
         Mistake(
             lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), padding_value=0.0),
             "you padded with zeros: where every real cell is negative a padding 0 wins and the "
@@ -431,29 +427,12 @@ check_mask_backward = Check(
     oracle=lambda dy, fmap: _keras_gradient("max", fmap, dy, pool_size=2),
     compare=compare_floats,
     bug=Mistake(
-        lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="all"),
+        tie_mistake("all", _windows_2x2).fn,
         "the mask cells == cells.max(-1, keepdims=True) is True for every tied maximum, so a tie sends dy[i, j] two or "
         "more times. Keep only the first maximum.",
         "mask_all_ties",
     ),
-    mistakes=(
-        Mistake(
-            key="tie_column_major",
-            fn=lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="column"),
-            diagnosis=TIE_COLUMN_MAJOR,
-        ),
-        Mistake(
-            key="tie_last",
-            fn=lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="last"),
-            diagnosis="at a tie you kept the LAST maximum; TensorFlow keeps the first one in row-major order.",
-        ),
-        Mistake(
-            key="tie_split",
-            fn=lambda dy, f: _max_routed(dy, f, _windows_2x2(f), rule="split"),
-            diagnosis="you split the gradient between the tied maxima (mask / mask.sum()); the sum is right but "
-            "TensorFlow gives all of it to the first maximum in row-major order.",
-        ),
-    ),
+    mistakes=(*(tie_mistake(rule, _windows_2x2) for rule in ("column", "last", "split")),),
     hints=(
         "Run it on fmap = np.array([[6., 6.], [0., 1.]]) and dy = np.array([[1.]]): how many cells get the 1? "
         "Which one should?",
