@@ -48,11 +48,16 @@ def keras() -> Any:
     TensorFlow's C++ logging, and the lines printed before that logging
     starts ("oneDNN custom operations are on", absl's warning) are written
     straight to file descriptor 2, so it points at ``/dev/null`` during the
-    import and is restored afterwards, even if the import fails.
+    import and is restored afterwards, even if the import fails. Whoever
+    sets ``TF_CPP_MIN_LOG_LEVEL=0`` asked for every line, and gets them.
     """
     if "keras" in sys.modules:
         return sys.modules["keras"]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # must be set before TensorFlow loads
+    if os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0":
+        import keras as _keras
+
+        return _keras
     sys.stderr.flush()
     saved = os.dup(2)
     try:

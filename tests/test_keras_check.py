@@ -54,6 +54,15 @@ def test_keras_starts_silently_in_tensorflow_s_default_configuration(tmp_path):
     assert proc.stderr == "stderr still works"
 
 
+def test_the_onednn_line_exists_and_shows_when_logs_are_asked_for(tmp_path):
+    """The line the default hides is real: with TF_CPP_MIN_LOG_LEVEL=0, keras() lets it through."""
+    proc = _fresh_python(
+        "from poolutils.keras_check import keras\nkeras()\n", tmp_path, TF_CPP_MIN_LOG_LEVEL="0"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "oneDNN custom operations are on" in proc.stderr
+
+
 def test_stderr_is_restored_when_the_import_fails(tmp_path):
     (tmp_path / "keras.py").write_text(
         "import os\nos.write(2, b'hidden')\nraise ImportError('no keras here')\n"
