@@ -80,8 +80,11 @@ def test_wrong_answers_get_diagnoses_in_csv_feedback_and_class_summary(tmp_path,
     wrong = solved.replace(window, f"max({window}, 0)")
     assert wrong != solved
     for learner, text in [("ann", solved), ("bo", wrong)]:
+        nb = nbformat.reads(text, as_version=4)
+        # The grader computes Keras' answers itself: the learner's kernel never imports TensorFlow.
+        nb.cells.append(new_code_cell("import sys\nassert 'tensorflow' not in sys.modules, 'TensorFlow'"))
         (tmp_path / "class" / learner).mkdir(parents=True)
-        (tmp_path / "class" / learner / "02_max_pooling.ipynb").write_text(text)
+        nbformat.write(nb, tmp_path / "class" / learner / "02_max_pooling.ipynb")
     run = grade(
         lib,
         "class",
@@ -101,6 +104,7 @@ def test_wrong_answers_get_diagnoses_in_csv_feedback_and_class_summary(tmp_path,
     assert re.search(r"  - 1 of 2: .+", summary.split("Exercise 2.2")[1]), summary
     assert (tmp_path / "out" / "summary" / "pass_rates.png").read_bytes()[:4] == b"\x89PNG"
     assert "### Exercise" not in (tmp_path / "out" / "feedback" / "ann.md").read_text()
+    assert "raised AssertionError" not in run.stdout
 
 
 def test_a_cell_error_is_reported_and_later_cells_still_run(tmp_path, lib):
@@ -130,3 +134,16 @@ def test_bad_arguments_are_usage_errors(tmp_path, lib, args):
     run = grade(lib, *args, cwd=tmp_path)
     assert run.returncode == 2
     assert "Received:" in run.stderr
+
+
+def test_the_kernel_memory_limit_stops_a_huge_allocation(tmp_path, lib):
+    check = checks_for_notebook(1)[0]
+    write(
+        tmp_path / "gus" / "01_output_size.ipynb",
+        "import numpy as np\nhuge = np.ones(2**31)  # 16 GB",
+        f"def {check.answer_name}(*args):\n    raise NotImplementedError",
+    )
+    run = grade(lib, str(tmp_path / "gus"), "--memory", "1024", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "! cell 1 raised MemoryError" in run.stdout, run.stdout
+    assert re.search(rf"Exercise {check.exercise} +{check.title} +not attempted", run.stdout)

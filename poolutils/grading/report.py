@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from poolutils.checks import Report
-from poolutils.grading.judging import FAILED, PASSED
+from poolutils.grading.judging import FAILED, NOT_ATTEMPTED, NOT_RUN, PASSED
 from poolutils.grading.submissions import Submission
 
 CSV_COLUMNS = ("learner", "notebook", "exercise", "title", "verdict", "diagnosis")
@@ -199,7 +199,7 @@ def summary(grades: Sequence[NotebookGrade], seed: int, top: int = 3) -> str:
         counts = Counter(row.verdict for row in rows)
         rate = f"{counts[PASSED]} of {len(rows)} ({100 * counts[PASSED] / len(rows):.0f}%)"
         lines.append(
-            f"| {exercise} {title} | {rate} | {counts[FAILED]} | {counts['not attempted']} | {counts['not run']} |"
+            f"| {exercise} {title} | {rate} | {counts[FAILED]} | {counts[NOT_ATTEMPTED]} | {counts[NOT_RUN]} |"
         )
     lines += ["", "## What the class got wrong", ""]
     found = False
