@@ -15,6 +15,7 @@ from functools import cache
 import numpy as np
 
 import poolutils as pu
+from poolutils.antialias import binomial_kernel, blur_pool_layers
 from poolutils.checks import mistakes as m
 from poolutils.checks.core import (
     Case,
@@ -292,7 +293,7 @@ check_fraction_unchanged = Check(
 # Anti-aliased max pooling (Zhang, "Making Convolutional Networks Shift-Invariant Again", ICML 2019):
 # max with stride 1, then a fixed binomial blur that also subsamples.
 
-BINOMIAL = np.array([1.0, 2.0, 1.0]) / 4
+BINOMIAL = binomial_kernel(3)  # [1, 2, 1] / 4
 
 
 def blur_pool2d(fmap):
@@ -308,30 +309,23 @@ def blur_pool2d(fmap):
     return out
 
 
-def keras_blur_pool(x: np.ndarray, kernel_1d: np.ndarray = BINOMIAL) -> np.ndarray:
-    """Zhang's max-blur pooling as Keras layers: MaxPooling (2, stride 1) then a fixed depthwise blur, stride 2.
+def keras_blur_pool(x: np.ndarray) -> np.ndarray:
+    """Zhang's max-blur pooling by Keras layers: ``MaxPooling`` (2, stride 1), then the fixed binomial blur, stride 2.
 
     ``x`` is ``(batch, length, channels)`` or ``(batch, H, W, channels)``; both
-    layers use 'valid' padding.
+    layers use 'valid' padding. The layers are
+    :func:`poolutils.antialias.blur_pool_layers`: a ``DepthwiseConv`` whose
+    kernel is fixed to the binomial one.
 
     Examples
     --------
     >>> keras_blur_pool(np.array([0, 0, 1, 0, 0, 0, 0, 0.0])[None, :, None])[0, :, 0]
     array([0.75, 0.25, 0.  ], dtype=float32)
     """
-    from poolutils.keras_check import keras  # imports Keras: only when a check runs
-
-    layers = keras().layers
-    rank = x.ndim - 2
-    kernel = kernel_1d if rank == 1 else np.outer(kernel_1d, kernel_1d)
-    pool = (layers.MaxPooling1D if rank == 1 else layers.MaxPooling2D)(2, strides=1, padding="valid")
-    blur = (layers.DepthwiseConv1D if rank == 1 else layers.DepthwiseConv2D)(
-        len(kernel_1d), strides=2, padding="valid", use_bias=False
-    )
-    peaks = pool(np.asarray(x, dtype=np.float32))
-    blur.build(peaks.shape)
-    blur.set_weights([np.repeat(kernel[..., None, None], x.shape[-1], axis=-2).astype(np.float32)])
-    return np.asarray(blur(peaks))
+    out = np.asarray(x, dtype=np.float32)
+    for layer in blur_pool_layers(2, 2, "valid", 3, rank=out.ndim - 2):
+        out = layer(out)
+    return np.asarray(out)
 
 
 def _blur_pool_oracle(fmap: np.ndarray) -> np.ndarray:
