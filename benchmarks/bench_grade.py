@@ -12,9 +12,10 @@ machine the wall time depends on the others' load, the CPU time much less,
 so ``CPU / cores`` is also printed as the wall time an idle machine would
 need at best. Target: at most 5 minutes of wall time on 2 cores.
 
-Serving (``--kernel-memory``): the resident memory of one learner's kernel
-after it ran ``solutions/02_max_pooling.ipynb`` the way a learner does (checks
-on, so Keras is imported), and how many such kernels fit a 24 GB server.
+Serving (``--kernel-memory``): the resident memory and CPU time of one
+learner's kernel after it ran ``solutions/02_max_pooling.ipynb`` the way a
+learner does (checks on, so Keras is imported), and how many such kernels
+fit a 24 GB server.
 """
 
 from __future__ import annotations
@@ -113,8 +114,14 @@ def kernel_memory(notebook: Path) -> dict:
             client.execute_cell(cell, index)
         pid = client.km.provisioner.process.pid
         status = Path(f"/proc/{pid}/status").read_text()
+        # utime and stime, in clock ticks, are fields 14 and 15 of /proc/PID/stat (after the command name).
+        ticks = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13]
     fields = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.MULTILINE))
-    return {"rss_mb": int(fields["VmRSS"]) / 1024, "peak_mb": int(fields["VmHWM"]) / 1024}
+    return {
+        "rss_mb": int(fields["VmRSS"]) / 1024,
+        "peak_mb": int(fields["VmHWM"]) / 1024,
+        "cpu_s": sum(int(t) for t in ticks) / os.sysconf("SC_CLK_TCK"),
+    }
 
 
 def main() -> None:
@@ -157,7 +164,8 @@ def main() -> None:
         print(
             f"\none learner's kernel after solutions/02_max_pooling.ipynb: RSS {memory['rss_mb']:.0f} MB "
             f"(peak {memory['peak_mb']:.0f} MB); a {SERVER_GB} GB server with {RESERVED_GB} GB reserved holds "
-            f"{fits} such kernels by memory"
+            f"{fits} such kernels by memory; the kernel used {memory['cpu_s']:.1f} CPU-seconds to run the notebook "
+            f"once, so {fits} learners running it in the same minute need {fits * memory['cpu_s'] / 60:.1f} cores"
         )
 
 
