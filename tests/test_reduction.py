@@ -52,6 +52,46 @@ def test_threaded_batch_matches_keras_with_same_padding(keras, rng, kind):
     np.testing.assert_allclose(ours, keras_pool(kind, x, **kwargs), rtol=1e-6, atol=1e-6)
 
 
+# Every threaded path, on inputs small enough to test quickly: blocks of a few rows.
+BLOCKED = [
+    ("max", (3, 17, 5), dict(pool_size=3, strides=2, padding="same")),
+    ("avg", (3, 17, 5), dict(pool_size=3, strides=2, padding="same")),
+    ("max", (2, 19, 13, 4), dict(pool_size=3, strides=2, padding="same")),
+    ("avg", (2, 19, 13, 4), dict(pool_size=(3, 2), strides=(2, 3), padding="same")),
+    ("avg", (1, 20, 11, 3), dict(pool_size=2, padding="valid")),
+    ("max", (2, 4, 19, 13), dict(pool_size=3, strides=2, padding="same", data_format="channels_first")),
+    ("max", (2, 9, 7, 6, 3), dict(pool_size=3, strides=2, padding="same")),
+    ("avg", (2, 9, 7, 6, 3), dict(pool_size=(2, 3, 1), strides=(3, 1, 2), padding="same")),
+    ("adaptive_max", (2, 19, 13, 4), dict(output_size=(7, 5))),
+    ("adaptive_avg", (2, 19, 13, 4), dict(output_size=(7, 5))),
+]
+
+
+@pytest.mark.parametrize("kind,shape,kwargs", BLOCKED)
+def test_blocks_of_rows_match_keras(keras, rng, monkeypatch, kind, shape, kwargs):
+    """Every output is threaded, and items are cut into blocks of a few rows each."""
+    monkeypatch.setattr(reduction, "_PARALLEL_MIN_OUTPUT", 1)
+    monkeypatch.setattr(reduction, "_UNIT_BYTES", 256)
+    x = rng.standard_normal(shape).astype(np.float32)
+    x[:, 4:8] = np.nan if kind.endswith("max") else x[:, 4:8]  # all-NaN windows inside a block
+    ours = getattr(pu, f"{kind}_pool")(x, **kwargs)
+    np.testing.assert_allclose(ours, keras_pool(kind, x, **kwargs), rtol=1e-6, atol=1e-6)
+
+
+def test_a_large_batch_item_is_cut_into_blocks(keras, rng, monkeypatch):
+    x = rng.standard_normal((2, 300, 50, 40)).astype(np.float32)  # 2.4 MB per item: two blocks
+    x[:, 148:152] = np.nan  # windows of only NaN where the blocks meet
+    units = []
+    for_each = reduction._for_each
+    monkeypatch.setattr(reduction, "_for_each", lambda n, work: (units.append(n), for_each(n, work)))
+    kwargs = dict(pool_size=3, strides=2, padding="same")
+    np.testing.assert_array_equal(pu.max_pool(x, **kwargs), keras_pool("max", x, **kwargs))
+    assert units == [4]  # 2 items, 2 blocks each
+    y = x[:, :, :, :24]  # 1.4 MB per item: one block
+    np.testing.assert_allclose(pu.avg_pool(y, **kwargs), keras_pool("avg", y, **kwargs), rtol=1e-6, atol=1e-6)
+    assert units == [4, 2]
+
+
 def test_for_each_does_every_item_once_across_threads():
     done, threads = [], set()
 
