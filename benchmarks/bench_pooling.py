@@ -22,8 +22,8 @@ ratios share poolutils' time, so the faster TensorFlow is the one against
 which poolutils' ratio is larger.
 
 Peak extra memory (tracemalloc in a fresh process, beyond the output) is a
-multiple of the output size: there is no im2col copy of the input, only one
-batch item's intermediate per thread.
+multiple of the output size: there is no im2col copy of the input, only the
+intermediate of one unit of work (a block of an item's rows) per thread.
 """
 
 from __future__ import annotations
