@@ -158,7 +158,12 @@ def test_csv_has_exactly_the_stable_columns(tmp_path):
 
 def test_summary_counts_diagnoses_and_feedback_shows_expected_and_obtained(tmp_path):
     grades = _class_of_three()
+    grades[0].rows[0].flag = "the code is the reference solution"
     text = report.summary(grades, seed=5)
+    assert (
+        "## Passed with the reference solution's code (flagged)\n\n- Exercise 2.1 (max_pool_2x2): 1 of 3"
+        in text
+    )
     assert "| 2.2 max_pool2d | 1 of 3 (33%) | 2 | 0 | 0 |" in text
     assert "  - 2 of 3: zeros!" in text
     fb = report.feedback("ann", grades[:1], [], seed=5)

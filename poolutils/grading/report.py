@@ -201,25 +201,27 @@ def summary(grades: Sequence[NotebookGrade], seed: int, top: int = 3) -> str:
         lines.append(
             f"| {exercise} {title} | {rate} | {counts[FAILED]} | {counts[NOT_ATTEMPTED]} | {counts[NOT_RUN]} |"
         )
+    ordered = sorted(per_exercise.items(), key=lambda kv: _key(kv[0][0]))
     lines += ["", "## What the class got wrong", ""]
     found = False
-    for (exercise, title), rows in sorted(per_exercise.items(), key=lambda kv: _key(kv[0][0])):
+    for (exercise, title), rows in ordered:
         mistakes = Counter(
             (row.report.mistake, row.report.diagnosis)
             for row in rows
             if row.report is not None and row.report.mistake
         )
-        flagged = sum(row.flag is not None for row in rows)
-        if not mistakes and not flagged:
-            continue
-        found = True
-        lines.append(f"- Exercise {exercise} ({title}):")
-        for (_, diagnosis), n in mistakes.most_common(top):
-            lines.append(f"  - {n} of {len(rows)}: {diagnosis}")
-        if flagged:
-            lines.append(f"  - {flagged} of {len(rows)}: the code is the reference solution (flagged)")
+        if mistakes:
+            found = True
+            lines.append(f"- Exercise {exercise} ({title}):")
+            lines += [
+                f"  - {n} of {len(rows)}: {diagnosis}" for (_, diagnosis), n in mistakes.most_common(top)
+            ]
     if not found:
         lines.append("No known mistake was diagnosed.")
+    flagged = [(e, t, sum(r.flag is not None for r in rows), len(rows)) for (e, t), rows in ordered]
+    if any(n for _, _, n, _ in flagged):
+        lines += ["", "## Passed with the reference solution's code (flagged)", ""]
+        lines += [f"- Exercise {e} ({t}): {n} of {total}" for e, t, n, total in flagged if n]
     lines.append("")
     return "\n".join(lines)
 
