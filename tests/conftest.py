@@ -14,6 +14,29 @@ def keras():
     return keras()
 
 
+@pytest.fixture(scope="session")
+def eigen_3d(keras):
+    """True when TensorFlow here runs its Eigen 3-D kernels (oneDNN off), whose 'same' windows shift."""
+    x = np.array([1.0, 2.0, 3.0], dtype=np.float32).reshape(1, 1, 1, 3, 1)
+    return np.asarray(keras.layers.MaxPooling3D(1, 3, "same")(x)).item() != 1.0
+
+
+@pytest.fixture(scope="session")
+def default_kernels(keras, eigen_3d):
+    """Keras as it runs TensorFlow's default kernels, the ones poolutils follows (oneDNN on).
+
+    When TensorFlow here runs its Eigen kernels instead (TF_ENABLE_ONEDNN_OPTS=0
+    exported, or a build without oneDNN), the few tests that tell the two apart
+    are skipped with this reason; tests/test_tf_quirks.py pins the Eigen side.
+    """
+    if eigen_3d:
+        pytest.skip(
+            "TensorFlow runs its Eigen 3-D kernels here (TF_ENABLE_ONEDNN_OPTS=0?), not its default "
+            "ones; tests/test_tf_quirks.py covers the Eigen kernels"
+        )
+    return keras
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)

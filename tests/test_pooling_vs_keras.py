@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import poolutils as pu
 from poolutils.keras_check import check_against_keras, keras_pool
+from poolutils.shapes import same_padding_total
 from tests.conftest import random_input
 
 FORMATS = ["channels_last", "channels_first"]
@@ -18,6 +19,15 @@ WINDOWS = {
     3: [(2, None), (3, 2), ((1, 2, 3), (2, 1, 2))],
 }
 CASES = [(r, p, s) for r, ws in WINDOWS.items() for p, s in ws]
+
+
+def quirk_applies(rank, spatial, pool, strides, padding):
+    """True where TF's Eigen 3-D kernels (oneDNN off) shift the windows: tests/test_tf_quirks.py."""
+    if rank != 3 or padding != "same":
+        return False
+    pools = pool if isinstance(pool, tuple) else (pool,) * rank
+    steps = pools if strides is None else (strides if isinstance(strides, tuple) else (strides,) * rank)
+    return any(same_padding_total(n, f, s, clamp=False) <= -2 for n, f, s in zip(spatial, pools, steps))
 
 
 def _dtypes(kind, rank):
@@ -111,7 +121,7 @@ def test_nan_and_inf_follow_tensorflow(keras, row, padding):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_property_random_configurations_match_keras(keras, data):
+def test_property_random_configurations_match_keras(keras, eigen_3d, data):
     rank = data.draw(st.integers(1, 3), label="rank")
     spatial = tuple(data.draw(st.lists(st.integers(1, 8), min_size=rank, max_size=rank), label="spatial"))
     pool = tuple(data.draw(st.integers(1, 4)) for _ in range(rank))
@@ -122,6 +132,8 @@ def test_property_random_configurations_match_keras(keras, data):
         with pytest.raises(ValueError, match="fit inside"):
             pu.max_pool(np.zeros((1, *spatial, 1)), pool, strides, padding)
         return
+    if eigen_3d and quirk_applies(rank, spatial, pool, strides, padding):
+        return  # oneDNN off: the Eigen 3-D shift, pinned in test_tf_quirks
     seed = data.draw(st.integers(0, 2**16), label="seed")
     x = random_input(np.random.default_rng(seed), spatial, channels=2, data_format=data_format)
     for kind in ("max", "avg"):

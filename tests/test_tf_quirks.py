@@ -29,7 +29,7 @@ import pytest
 import poolutils as pu
 from poolutils.shapes import same_padding_total
 from tests.conftest import random_input
-from tests.test_pooling_vs_keras import CASES, FORMATS, SPATIAL
+from tests.test_pooling_vs_keras import CASES, FORMATS, SPATIAL, quirk_applies
 
 ROOT = Path(__file__).resolve().parents[1]
 PRELUDE = "import json, sys\nimport numpy as np\nfrom poolutils.keras_check import keras_pool, keras_pool_gradient\n"
@@ -122,7 +122,7 @@ def test_eigen_1d_and_2d_same_pooling_start_at_cell_0(eigen_ramps, kind, rank):
 
 
 @pytest.mark.parametrize("kind", ["max", "avg"])
-def test_default_3d_same_pooling_starts_at_cell_0_like_poolutils(keras, kind):
+def test_default_3d_same_pooling_starts_at_cell_0_like_poolutils(default_kernels, kind):
     """The configuration learners get: 3-D windows clamp like 1-D and 2-D, and like poolutils."""
     ours = pu.max_pool if kind == "max" else pu.avg_pool
     from poolutils.keras_check import keras_pool
@@ -185,7 +185,7 @@ def test_sentinel_eigen_3d_gradient_is_not_the_gradient_of_its_forward():
     )
 
 
-def test_default_3d_max_treats_nan_as_2d_does(keras):
+def test_default_3d_max_treats_nan_as_2d_does(default_kernels):
     from poolutils.keras_check import keras_pool
 
     rows = np.array(NAN_ROWS, dtype=np.float32).reshape(4, 1, 1, 3, 1)
@@ -206,14 +206,6 @@ print(json.dumps(out))
 
 # 3-D strides beyond the pool on SPATIAL[3] = (5, 6, 7): the axes of 6 and 7 cells shift under Eigen.
 GAPPED_3D = [(3, 1, 3), (3, 1, (2, 4, 4))]
-
-
-def quirk_applies(rank: int, spatial, pool, strides, padding: str) -> bool:
-    if rank != 3 or padding != "same":
-        return False
-    pools = pool if isinstance(pool, tuple) else (pool,) * rank
-    steps = pools if strides is None else (strides if isinstance(strides, tuple) else (strides,) * rank)
-    return any(same_padding_total(n, f, s, clamp=False) <= -2 for n, f, s in zip(spatial, pools, steps))
 
 
 def test_onednn_off_agrees_with_poolutils_except_the_3d_quirk(tmp_path):
