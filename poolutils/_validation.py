@@ -238,3 +238,88 @@ def with_spatial(shape: Sequence, axes: Sequence[int], sizes: Sequence) -> tuple
     for axis, n in zip(axes, sizes):
         out[axis] = n
     return tuple(out)
+
+
+def int_in_range(value: object, name: str, low: int, high: int, allowed: str | None = None) -> int:
+    """Return ``value`` as an int, or raise if it is not an integer from ``low`` to ``high``.
+
+    Examples
+    --------
+    >>> int_in_range(np.array(3), "rows", -5, 5)
+    3
+    >>> int_in_range(9, "rows", -5, 5)
+    Traceback (most recent call last):
+    ...
+    ValueError: `rows` must be an integer from -5 to 5. Received: rows=9.
+    """
+    allowed = allowed or f"an integer from {low:,} to {high:,}"
+    number = as_int(value)
+    if number is None:
+        raise TypeError(f"`{name}` must be {allowed}. Received: {name}={value!r} of type {_describe(value)}.")
+    if not low <= number <= high:
+        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={value!r}.")
+    return number
+
+
+def real_number(value: object, name: str, low: float = -np.inf, positive: bool = False) -> float:
+    """Return ``value`` as a finite float ``>= low`` (``> low`` with ``positive``), or raise naming it.
+
+    Examples
+    --------
+    >>> real_number(np.float32(0.5), "noise", 0.0)
+    0.5
+    >>> real_number("1", "noise", 0.0)
+    Traceback (most recent call last):
+    ...
+    TypeError: `noise` must be a finite number >= 0.0. Received: noise='1' of type str.
+    """
+    allowed = f"a finite number {'>' if positive else '>='} {low}" if low > -np.inf else "a finite number"
+    is_real = isinstance(value, (int, float, np.integer, np.floating)) or (
+        isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
+    )
+    if not is_real or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be {allowed}. Received: {name}={value!r} of type {_describe(value)}.")
+    number = float(value)
+    if not np.isfinite(number) or number < low or (positive and number == low):
+        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={value!r}.")
+    return number
+
+
+def flag(value: object, name: str) -> bool:
+    """Return ``value`` as a bool if it is True or False (NumPy's too), else raise naming it.
+
+    Examples
+    --------
+    >>> flag(np.True_, "ceil_mode")
+    True
+    >>> flag(1, "ceil_mode")
+    Traceback (most recent call last):
+    ...
+    TypeError: `ceil_mode` must be True or False. Received: ceil_mode=1.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be True or False. Received: {name}={value!r}.")
+    return bool(value)
+
+
+def array_of_rank(x: object, name: str, ranks: Sequence[int], layout: str) -> np.ndarray:
+    """``x`` as a non-empty numeric array (:func:`numeric_array`) whose rank is one of ``ranks``.
+
+    ``layout`` says what the axes mean, e.g. ``"(height, width)"``.
+
+    Examples
+    --------
+    >>> array_of_rank([[1, 2], [3, 4]], "image", (2,), "(height, width)").shape
+    (2, 2)
+    >>> array_of_rank(np.ones(3), "image", (2,), "(height, width)")
+    Traceback (most recent call last):
+    ...
+    ValueError: `image` must be a non-empty array of rank 2, (height, width). Received: image with shape (3,).
+    """
+    arr = numeric_array(x, name)
+    if arr.ndim not in ranks or arr.size == 0:
+        rank = " or ".join(str(r) for r in ranks)
+        raise ValueError(
+            f"`{name}` must be a non-empty array of rank {rank}, {layout}. Received: {name} with shape {arr.shape}."
+        )
+    return arr
