@@ -140,22 +140,20 @@ def test_cheats_inside_the_kernel_get_no_credit(graded, cheat):
     assert verdicts(graded, cheat) == ["not attempted"] * len(CHECKS), block(graded, cheat)
 
 
-def test_stale_outputs_then_an_endless_loop_get_no_credit(graded):
-    text = block(graded, "stale_outputs_endless_loop")
-    assert "cell 3 ran longer than 4 s; it was interrupted" in text
-    assert verdicts(graded, "stale_outputs_endless_loop") == ["not attempted"] * len(CHECKS), text
-
-
-def test_a_loop_that_ignores_the_interrupt_leaves_everything_not_run(graded):
-    text = block(graded, "stale_outputs_uninterruptible_loop")
-    assert "the kernel did not stop after the interrupt" in text
-    assert verdicts(graded, "stale_outputs_uninterruptible_loop") == ["not run"] * len(CHECKS), text
-
-
-def test_stale_outputs_then_os_exit_leave_everything_not_run(graded):
-    text = block(graded, "stale_outputs_os_exit")
-    assert "the kernel died" in text
-    assert verdicts(graded, "stale_outputs_os_exit") == ["not run"] * len(CHECKS), text
+@pytest.mark.parametrize(
+    ("cheat", "problem", "verdict"),
+    [
+        # Interrupted, the later cells run: the answers are still the stubs.
+        ("stale_outputs_endless_loop", "cell 3 ran longer than 4 s; it was interrupted", "not attempted"),
+        # A kernel that will not stop, or that ended itself, answers nothing: nothing was verified.
+        ("stale_outputs_uninterruptible_loop", "the kernel did not stop after the interrupt", "not run"),
+        ("stale_outputs_os_exit", "the kernel died", "not run"),
+    ],
+)
+def test_stale_pass_outputs_then_a_loop_or_an_exit_get_no_credit(graded, cheat, problem, verdict):
+    text = block(graded, cheat)
+    assert problem in text
+    assert verdicts(graded, cheat) == [verdict] * len(CHECKS), text
 
 
 def test_an_unnumbered_notebook_printing_pass_lines_is_ignored(graded):
