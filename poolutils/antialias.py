@@ -29,14 +29,20 @@ from math import comb
 
 import numpy as np
 
-from poolutils._validation import input_array, int_tuple, padding_mode, positive_int
+from poolutils._validation import as_int, input_array, int_tuple, padding_mode, positive_int
 from poolutils.pooling import max_pool
 from poolutils.reduction import as_float
 from poolutils.shapes import same_padding
 
+# The binomial row of length n sums to 2**(n - 1), which float64 holds up to n = 1024;
+# a blur that long is already far wider than any map the course pools.
+MAX_BLUR_SIZE = 1024
 
-def binomial_kernel(size: int) -> np.ndarray:
+
+def binomial_kernel(size: int, name: str = "size") -> np.ndarray:
     """The normalised binomial low-pass filter of length ``size`` (a row of Pascal's triangle).
+
+    ``size`` is at most :data:`MAX_BLUR_SIZE`; ``name`` is how an error calls it.
 
     Examples
     --------
@@ -45,7 +51,7 @@ def binomial_kernel(size: int) -> np.ndarray:
     >>> binomial_kernel(4) * 8
     array([1., 3., 3., 1.])
     """
-    size = positive_int(size, "blur_size")
+    size = positive_int(size, name, MAX_BLUR_SIZE)
     row = np.array([comb(size - 1, k) for k in range(size)], dtype=np.float64)
     return row / row.sum()
 
@@ -126,7 +132,7 @@ def blur_pool(
         )
     pools = int_tuple(pool_size, rank, "pool_size")
     steps = int_tuple(strides, rank, "strides")
-    blur_size = positive_int(blur_size, "blur_size")
+    blur_size = positive_int(blur_size, "blur_size", MAX_BLUR_SIZE)
     padding = padding_mode(padding)
     spatial = x.shape[1:-1]
     if padding == "valid":
@@ -138,7 +144,7 @@ def blur_pool(
                     f"pool_size={pool_size!r}, blur_size={blur_size!r}. Use padding='same' or smaller sizes."
                 )
     dense = as_float(max_pool(x, pools, 1, padding))
-    kernel = binomial_kernel(blur_size)
+    kernel = binomial_kernel(blur_size, "blur_size")
     for axis, s in zip(range(1, rank + 1), steps):
         dense = _blur_axis(dense, axis, kernel, s, padding)
     return dense
@@ -165,12 +171,18 @@ def blur_pool_layers(
     """
     from poolutils.keras_check import keras
 
-    layers = keras().layers
-    if rank not in (1, 2):
+    if as_int(rank) not in (1, 2):
         raise ValueError(f"`rank` must be 1 or 2 (Keras has no DepthwiseConv3D). Received: rank={rank!r}.")
+    rank = as_int(rank)
+    pool_size = int_tuple(pool_size, rank, "pool_size")
+    strides = int_tuple(strides, rank, "strides")
     padding = padding_mode(padding)
-    row = binomial_kernel(blur_size)
+    row = binomial_kernel(blur_size, "blur_size")
+    blur_size = row.size
+    if not isinstance(name, str):
+        raise TypeError(f"`name` must be a string, a prefix of the layer names. Received: name={name!r}.")
     filt = row if rank == 1 else np.outer(row, row)
+    layers = keras().layers
 
     def fixed_blur(shape, dtype=None):
         # shape is (*kernel, channels, 1): the same filter for every channel.

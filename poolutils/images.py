@@ -21,22 +21,36 @@ from __future__ import annotations
 
 import numpy as np
 
-from poolutils._validation import pool_mode, positive_int
+from poolutils._validation import (
+    MAX_AXIS_CELLS,
+    MAX_SIZE,
+    array_of_rank,
+    as_int,
+    entries,
+    int_in_range,
+    pool_args,
+    pool_mode,
+    positive_int,
+)
 from poolutils.antialias import blur_pool
 from poolutils.pooling import avg_pool, max_pool
 
+# The photo's width in pixels (600 x 512): the largest factor it can shrink by.
+_PHOTO_WIDTH = 512
 # ITU-R BT.601 luma, the weights Pillow's convert("L") uses.
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 
 def _image2d(image: object) -> np.ndarray:
-    arr = np.asarray(image)
-    if arr.ndim != 2 or arr.dtype.kind not in "iuf":
-        raise ValueError(
-            "`image` must be a 2-D array of numbers (height, width). "
-            f"Received: image with shape {arr.shape} and dtype {arr.dtype}."
-        )
-    return arr
+    return array_of_rank(image, "image", (2,), "(height, width)")
+
+
+def _square(image: np.ndarray, pool_size: object, stride: object, padding: object) -> tuple:
+    """Pool arguments checked against ``image`` and named as the caller passed them."""
+    if stride is not None:
+        stride = positive_int(stride, "stride")
+    received = f"image with shape {image.shape}"
+    return pool_args(image.shape, pool_size, stride, padding, received, stride_name="stride")
 
 
 def sample_image(downscale: int = 1) -> np.ndarray:
@@ -62,7 +76,9 @@ def sample_image(downscale: int = 1) -> np.ndarray:
     from matplotlib import cbook
     from matplotlib import image as mpimg
 
-    downscale = positive_int(downscale, "downscale")
+    downscale = int_in_range(
+        downscale, "downscale", 1, _PHOTO_WIDTH, f"an integer from 1 to {_PHOTO_WIDTH}, the photo's width"
+    )
     rgb = mpimg.imread(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
     gray = (rgb[..., :3].astype(np.float32) @ _LUMA) / np.float32(255)
     if downscale == 1:
@@ -96,7 +112,9 @@ def pool_image(
            [13., 15.]])
     """
     pool = max_pool if pool_mode(mode) == "max" else avg_pool
-    return pool(_image2d(image)[None, :, :, None], pool_size, stride, padding)[0, :, :, 0]
+    image = _image2d(image)
+    pools, steps, padding = _square(image, pool_size, stride, padding)
+    return pool(image[None, :, :, None], pools, steps, padding)[0, :, :, 0]
 
 
 def pooling_pyramid(image: np.ndarray, levels: int, mode: str = "max") -> list[np.ndarray]:
@@ -110,8 +128,17 @@ def pooling_pyramid(image: np.ndarray, levels: int, mode: str = "max") -> list[n
     >>> [level.shape for level in pooling_pyramid(np.ones((9, 8)), 2)]
     [(9, 8), (4, 4), (2, 2)]
     """
-    levels = positive_int(levels, "levels")
     pyramid = [_image2d(image)]
+    pool_mode(mode)
+    # Each level halves the smaller side; a 2x2 window must still fit in the last one.
+    most = max(int(np.log2(min(pyramid[0].shape))), 1)
+    levels = int_in_range(
+        levels,
+        "levels",
+        1,
+        most,
+        f"an integer from 1 to {most}, the halvings an image of shape {pyramid[0].shape} allows",
+    )
     for _ in range(levels):
         pyramid.append(pool_image(pyramid[-1], mode, 2))
     return pyramid
@@ -150,6 +177,7 @@ def layer_output(image: np.ndarray, layer: str, stride: int, pool_size: int = 2)
     image = _image2d(image)
     layer = pool_mode(layer, LAYERS)
     stride = positive_int(stride, "stride")
+    pool_size, _, _ = _square(image, pool_size, stride, "same")
     if layer == "none":
         return image[::stride, ::stride]
     if layer == "blur":
@@ -212,9 +240,19 @@ def shift_changes(
     image = _image2d(image).astype(np.float64)
     layer = pool_mode(layer, LAYERS)
     stride = positive_int(stride, "stride")
-    shifts = tuple(positive_int(s, "shifts") for s in shifts)
-    if not isinstance(border, int) or border < 0:
-        raise ValueError(f"`border` must be a non-negative int. Received: border={border!r}.")
+    allowed = "a non-empty tuple of positive ints, shifts in pixels"
+    entered = entries(shifts, "shifts", allowed)
+    if not 0 < len(entered) <= image.shape[1]:
+        raise ValueError(
+            f"`shifts` must be {allowed}, at most one per column of the image. Received: shifts={shifts!r}."
+        )
+    numbers = tuple(as_int(s) for s in entered)
+    if any(s is None or not 0 < s <= MAX_SIZE for s in numbers):
+        bad = next(e for e, s in zip(entered, numbers) if s is None or not 0 < s <= MAX_SIZE)
+        error = TypeError if as_int(bad) is None else ValueError
+        raise error(f"`shifts` must be {allowed}; {bad!r} is not. Received: shifts={shifts!r}.")
+    shifts = numbers
+    border = int_in_range(border, "border", 0, MAX_AXIS_CELLS, "a non-negative int")
     margin = max(shifts)
     width = image.shape[1] - 2 * margin
     if width < stride * (2 * border + margin + 1):

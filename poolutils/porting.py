@@ -31,12 +31,14 @@ default: a PyTorch tensor of shape ``(N, C, H, W)`` is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral
 
 import numpy as np
 
 from poolutils._validation import (
+    as_int,
     data_format_name,
+    entries,
+    flag,
     input_array,
     int_tuple,
     positive_int,
@@ -47,20 +49,17 @@ from poolutils.reduction import windowed_max, windowed_mean
 from poolutils.windows import AxisWindows, Windows
 
 
-def _flag(value: object, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"`{name}` must be True or False. Received: {name}={value!r}.")
-    return bool(value)
-
-
 def _paddings(padding: object, rank: int) -> tuple[int, ...]:
     allowed = f"a non-negative int or a tuple of {rank} non-negative ints"
-    values = (padding,) * rank if isinstance(padding, Integral) else padding
-    if not isinstance(values, (Sequence, np.ndarray)) or isinstance(values, str) or len(values) != rank:
+    values = (padding,) * rank if as_int(padding) is not None else entries(padding, "padding", allowed)
+    if len(values) != rank:
         raise ValueError(f"`padding` must be {allowed}. Received: padding={padding!r}.")
-    if not all(isinstance(p, Integral) and not isinstance(p, bool) and p >= 0 for p in values):
+    numbers = [as_int(p) for p in values]
+    if any(p is None for p in numbers):
+        raise TypeError(f"`padding` must be {allowed}. Received: padding={padding!r}.")
+    if any(p < 0 for p in numbers):
         raise ValueError(f"`padding` must be {allowed}. Received: padding={padding!r}.")
-    return tuple(int(p) for p in values)
+    return tuple(numbers)
 
 
 def torch_padding(
@@ -114,7 +113,7 @@ def torch_padding(
     kernel_size = positive_int(kernel_size, "kernel_size")
     stride = kernel_size if stride is None else positive_int(stride, "stride")
     (padding,) = _paddings(padding, 1)
-    ceil_mode = _flag(ceil_mode, "ceil_mode")
+    ceil_mode = flag(ceil_mode, "ceil_mode")
     if padding > kernel_size // 2:
         raise ValueError(
             "`padding` must be at most half the kernel size (PyTorch refuses more too). "
@@ -220,7 +219,7 @@ def torch_divisors(
            [6, 4]])
     """
     geometry = torch_windows(spatial_shape, kernel_size, stride, padding, ceil_mode)
-    if not _flag(count_include_pad, "count_include_pad"):
+    if not flag(count_include_pad, "count_include_pad"):
         return geometry.counts()
     pads = _paddings(padding, len(geometry.axes))
     total = np.ones((), dtype=np.int64)
