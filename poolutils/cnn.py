@@ -22,11 +22,25 @@ from typing import Any
 
 import numpy as np
 
-from poolutils._validation import positive_int
+from poolutils._validation import (
+    MAX_ARRAY_CELLS,
+    MAX_AXIS_CELLS,
+    array_of_rank,
+    as_int,
+    entries,
+    int_in_range,
+    numeric_array,
+    positive_int,
+    real_number,
+)
 from poolutils.antialias import blur_pool_layers
 from poolutils.keras_check import keras
 
 SHAPES = ("square", "disk", "cross", "triangle")
+# An image of size x size pixels holds at most MAX_ARRAY_CELLS of them.
+MAX_IMAGE_SIZE = int(np.sqrt(MAX_ARRAY_CELLS))
+# Epochs one call may train for: enough for any experiment of the course, never an endless fit.
+MAX_EPOCHS = 1000
 
 
 def _square(dr: np.ndarray, dc: np.ndarray, radius: float) -> np.ndarray:
@@ -68,8 +82,21 @@ def shape_mask(kind: str, size: int, center: tuple[float, float], radius: float)
            [0, 0, 1, 0, 0],
            [0, 0, 1, 0, 0]])
     """
-    if kind not in _DRAW:
+    if not isinstance(kind, str) or kind not in _DRAW:
         raise ValueError(f"`kind` must be one of {SHAPES}. Received: kind={kind!r}.")
+    size = positive_int(size, "size", MAX_IMAGE_SIZE)
+    allowed = "(row, col): two finite numbers"
+    centre = entries(center, "center", allowed)
+    if len(centre) != 2:
+        raise ValueError(f"`center` must be {allowed}. Received: center={center!r}.")
+    for c in centre:
+        try:
+            real_number(c, "center")
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"`center` must be {allowed}; {c!r} is not. Received: center={center!r}."
+            ) from None
+    radius = real_number(radius, "radius", 0.0)
     rows, cols = np.mgrid[0:size, 0:size]
     return _DRAW[kind](rows - center[0], cols - center[1], radius)
 
@@ -108,14 +135,17 @@ def make_shapes(
     True
     """
     n = positive_int(n, "n")
-    size = positive_int(size, "size")
+    size = positive_int(size, "size", MAX_IMAGE_SIZE)
     if size < 12:
         raise ValueError(f"`size` must be at least 12 pixels to fit a shape. Received: size={size!r}.")
-    if not isinstance(jitter, int) or not 0 <= jitter <= size // 4:
+    if n * size * size > MAX_ARRAY_CELLS:
         raise ValueError(
-            f"`jitter` must be an int from 0 to size // 4 = {size // 4}. Received: jitter={jitter!r}."
+            f"`n` images of {size}x{size} pixels must hold at most MAX_ARRAY_CELLS = {MAX_ARRAY_CELLS:,} "
+            f"cells (1 GiB of float32). Received: n={n!r}, size={size!r}."
         )
-    rng = np.random.default_rng(seed)
+    jitter = int_in_range(jitter, "jitter", 0, size // 4, f"an int from 0 to size // 4 = {size // 4}")
+    noise = real_number(noise, "noise", 0.0)
+    rng = np.random.default_rng(_seed(seed))
     labels = np.arange(n) % len(SHAPES)
     images = np.empty((n, size, size, 1), dtype=np.float32)
     centre = (size - 1) / 2
@@ -138,17 +168,34 @@ def shift_images(images: np.ndarray, rows: int, cols: int) -> np.ndarray:
            [1., 2., 0.],
            [4., 5., 0.]])
     """
-    images = np.asarray(images)
-    out = np.zeros_like(images)
+    images = _images(images)
     h, w = images.shape[1:3]
-    if abs(rows) >= h or abs(cols) >= w:
-        raise ValueError(
-            f"A shift must be smaller than the image {h}x{w}. Received: rows={rows}, cols={cols}."
-        )
+    rows = int_in_range(rows, "rows", 1 - h, h - 1, f"a shift smaller than the image's height {h}")
+    cols = int_in_range(cols, "cols", 1 - w, w - 1, f"a shift smaller than the image's width {w}")
+    out = np.zeros_like(images)
     src = (slice(max(-rows, 0), h - max(rows, 0)), slice(max(-cols, 0), w - max(cols, 0)))
     dst = (slice(max(rows, 0), h - max(-rows, 0)), slice(max(cols, 0), w - max(-cols, 0)))
     out[:, dst[0], dst[1]] = images[:, src[0], src[1]]
     return out
+
+
+def _images(images: object, name: str = "images") -> np.ndarray:
+    return array_of_rank(images, name, (3, 4), "(batch, height, width) or (batch, height, width, channels)")
+
+
+def _seed(seed: object) -> int:
+    return int_in_range(seed, "seed", 0, 2**63 - 1, "a non-negative integer")
+
+
+def _model(model: object) -> Any:
+    if not callable(getattr(model, "predict", None)):
+        raise TypeError(f"`model` must be a Keras model. Received: model={model!r}.")
+    return model
+
+
+def _max_shift(max_shift: object, images: np.ndarray) -> int:
+    most = min(images.shape[1:3]) - 1
+    return int_in_range(max_shift, "max_shift", 0, most, f"an integer from 0 to {most}, less than the image")
 
 
 # Name -> (how the stack downsamples, classification head).
@@ -194,8 +241,23 @@ def build_model(
     >>> build_model("max pool + GAP").output_shape
     (None, 4)
     """
-    if variant not in VARIANTS:
-        raise ValueError(f"`variant` must be one of {list(VARIANTS)}. Received: variant={variant!r}.")
+    _variant(variant)
+    allowed = f"(height, width, channels): three positive ints, each at most {MAX_AXIS_CELLS:,}"
+    shape = entries(input_shape, "input_shape", allowed)
+    sizes = [as_int(n) for n in shape]
+    if len(shape) != 3 or any(n is None or not 0 < n <= MAX_AXIS_CELLS for n in sizes):
+        raise ValueError(f"`input_shape` must be {allowed}. Received: input_shape={input_shape!r}.")
+    n_classes = positive_int(n_classes, "n_classes", MAX_AXIS_CELLS)
+    filters = positive_int(filters, "filters", MAX_AXIS_CELLS)
+    # The largest weights: the 3x3 convolutions and, for Flatten, a Dense over every cell left.
+    weights = 9 * 2 * filters * (sizes[2] + 3 * filters) + n_classes * 2 * filters * (
+        -(-sizes[0] // 4) * -(-sizes[1] // 4) if VARIANTS[variant][1] == "flatten" else 1
+    )
+    if weights > MAX_ARRAY_CELLS:
+        raise ValueError(
+            f"The model would have about {weights:,} weights, more than MAX_ARRAY_CELLS = {MAX_ARRAY_CELLS:,}. "
+            f"Received: input_shape={input_shape!r}, n_classes={n_classes!r}, filters={filters!r}."
+        )
     layers = keras().layers
     down, head = VARIANTS[variant]
     stride = 2 if down == "strided" else 1
@@ -219,6 +281,32 @@ def build_model(
     return keras().Model(inputs, outputs, name=variant.replace(" ", "_").replace("+", "and"))
 
 
+def _variant(variant: object) -> str:
+    if not isinstance(variant, str) or variant not in VARIANTS:
+        raise ValueError(f"`variant` must be one of {list(VARIANTS)}. Received: variant={variant!r}.")
+    return variant
+
+
+def _labelled(data: object, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A pair (images, labels) as :func:`make_shapes` returns it."""
+    allowed = "a pair (images, labels) as make_shapes returns: one label per image, each in 0 .. 3"
+    pair = entries(data, name, allowed) if not isinstance(data, np.ndarray) else (data,)
+    if len(pair) != 2:
+        raise ValueError(f"`{name}` must be {allowed}. Received: {name} with {len(pair)} entries.")
+    images = array_of_rank(pair[0], name, (4,), "(batch, height, width, channels) for its images")
+    labels = numeric_array(pair[1], name)
+    if (
+        labels.shape != images.shape[:1]
+        or labels.dtype.kind not in "iu"
+        or not np.isin(labels, range(4)).all()
+    ):
+        raise ValueError(
+            f"`{name}` must be {allowed}. Received: {name} with images of shape {images.shape} "
+            f"and labels of shape {labels.shape} and dtype {labels.dtype}."
+        )
+    return images, labels
+
+
 def train_and_evaluate(
     variant: str,
     train: tuple[np.ndarray, np.ndarray],
@@ -240,6 +328,15 @@ def train_and_evaluate(
         four directions, and ``consistency``: :func:`shift_consistency`
         with shifts up to ``max(shifts)``.
     """
+    _variant(variant)
+    train, test = _labelled(train, "train"), _labelled(test, "test")
+    allowed = "a non-empty tuple of positive shifts in pixels, each less than the image"
+    steps = entries(shifts, "shifts", allowed)
+    most = min(test[0].shape[1:3]) - 1
+    if not steps or any(as_int(s) is None or not 0 < as_int(s) <= most for s in steps):
+        raise ValueError(f"`shifts` must be {allowed} (at most {most}). Received: shifts={shifts!r}.")
+    epochs = positive_int(epochs, "epochs", MAX_EPOCHS)
+    seed = _seed(seed)
     k = keras()
     import tensorflow as tf  # after keras(), which quiets it
 
@@ -278,6 +375,10 @@ def random_shifts(images: np.ndarray, max_shift: int, rng: np.random.Generator) 
     >>> moved.shape, bool((moved.sum(axis=(1, 2, 3)) >= 16).all())
     ((5, 6, 6, 1), True)
     """
+    images = _images(images)
+    max_shift = _max_shift(max_shift, images)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"`rng` must be a numpy.random.Generator. Received: rng={rng!r}.")
     moves = rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))
     out = np.empty_like(images)
     for move in np.unique(moves, axis=0):
@@ -294,7 +395,10 @@ def shift_consistency(model: Any, images: np.ndarray, max_shift: int = 4, seed: 
     the two predicted classes are compared. The labels play no part: a
     network can be consistent and wrong.
     """
-    rng = np.random.default_rng(seed)
+    model = _model(model)
+    images = _images(images)
+    max_shift = _max_shift(max_shift, images)
+    rng = np.random.default_rng(_seed(seed))
     first, second = (random_shifts(images, max_shift, rng) for _ in range(2))
     return float(np.mean(_predict(model, first) == _predict(model, second)))
 
@@ -322,10 +426,19 @@ def results_table(rows: Sequence[dict[str, Any]], digits: int = 2) -> str:
     variant             params  head params  test acc  shift 1 px  shift 4 px  consistency
     max pool + GAP       14180          132      0.95        0.93        0.94         0.90
     """
-    shifts = list(rows[0]["shifted_acc"]) if rows else []
+    keys = ("variant", "params", "head_params", "test_acc", "shifted_acc", "consistency")
+    allowed = f"a sequence of rows of train_and_evaluate: dicts with keys {keys} and the same shifts"
+    table = entries(rows, "rows", allowed)
+    if not all(isinstance(r, dict) and all(k in r for k in keys) for r in table) or any(
+        not isinstance(r["shifted_acc"], dict) or r["shifted_acc"].keys() != table[0]["shifted_acc"].keys()
+        for r in table
+    ):
+        raise ValueError(f"`rows` must be {allowed}. Received: rows={rows!r}.")
+    digits = int_in_range(digits, "digits", 0, 17, "an integer from 0 to 17, float64's significant digits")
+    shifts = list(table[0]["shifted_acc"]) if table else []
     header = f"{'variant':<18} {'params':>7} {'head params':>12} {'test acc':>9}"
     lines = [header + "".join(f"{f'shift {s} px':>12}" for s in shifts) + f"{'consistency':>13}"]
-    for r in rows:
+    for r in table:
         line = f"{r['variant']:<18} {r['params']:>7} {r['head_params']:>12} {r['test_acc']:>9.{digits}f}"
         shifted = "".join(f"{r['shifted_acc'][s]:>12.{digits}f}" for s in shifts)
         lines.append(line + shifted + f"{r['consistency']:>13.{digits}f}")
@@ -344,6 +457,14 @@ def feature_maps(model: Any, image: np.ndarray, layer_names: Sequence[str]) -> l
     >>> feature_maps(model, np.zeros((24, 24, 1), "float32"), ["head"])[0].shape
     (32,)
     """
+    model = _model(model)
+    image = array_of_rank(image, "image", (3,), "(height, width, channels), one image")
+    allowed = f"a sequence of names of the model's layers, {[layer.name for layer in model.layers]}"
+    names = entries(layer_names, "layer_names", allowed)
+    if not names or any(
+        not isinstance(n, str) or n not in {layer.name for layer in model.layers} for n in names
+    ):
+        raise ValueError(f"`layer_names` must be {allowed}. Received: layer_names={layer_names!r}.")
     probe = keras().Model(model.input, [model.get_layer(name).output for name in layer_names])
     outputs = probe(np.asarray(image, dtype=np.float32)[None])
     if not isinstance(outputs, (list, tuple)):  # Keras unwraps a single output
