@@ -24,7 +24,16 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Patch, Rectangle
 
-from poolutils._validation import pool_mode
+from poolutils._validation import (
+    array_of_rank,
+    as_int,
+    entries,
+    flag,
+    pool_args,
+    pool_mode,
+    positive_int,
+    real_number,
+)
 from poolutils.pooling import avg_pool, max_pool
 from poolutils.windows import AxisWindows, Window, Windows, pool_windows
 
@@ -38,6 +47,9 @@ POOLS = {"max": max_pool, "avg": avg_pool}
 SECOND_STYLE = {"edgecolor": SECOND, "linestyle": "--", "gid": "highlight"}
 # A cell a ceil-mode window reaches beyond the padding the layer declares.
 BEYOND_STYLE = {"facecolor": "white", "edgecolor": "0.4", "hatch": "..", "linestyle": "--", "gid": "beyond"}
+
+# A picture writes every cell it draws; beyond this many it is unreadable and slow to build.
+MAX_DRAWN_CELLS = 10_000
 
 # Figure layout in inches. Fixed margins instead of tight_layout: it costs a
 # full extra draw per figure, which would make widgets lag.
@@ -54,16 +66,36 @@ def format_value(value: float) -> str:
     >>> format_value(3.75), format_value(6.0), format_value(-4), format_value(14 / 3)
     ('3.75', '6', '-4', '4.67')
     """
+    is_number = isinstance(value, (int, float, np.integer, np.floating)) or (
+        isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
+    )
+    if not is_number or isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"`value` must be a real number. Received: value={value!r} of type {type(value).__name__}."
+        )
     return np.format_float_positional(float(value), precision=2, trim="-")
 
 
 def figure_size(width: float, height: float) -> tuple[float, float]:
-    """Figure size for axes of ``width`` x ``height`` inches plus the fixed margins."""
+    """Figure size for axes of ``width`` x ``height`` inches plus the fixed margins.
+
+    Examples
+    --------
+    >>> figure_size(2, 1)
+    (2.45, 1.65)
+    """
+    width, height = (
+        real_number(width, "width", 0.0, positive=True),
+        real_number(height, "height", 0.0, positive=True),
+    )
     return width + MARGINS["left"] + MARGINS["right"], height + MARGINS["bottom"] + MARGINS["top"]
 
 
 def fixed_margins(fig: Figure, wspace: float = 0.0) -> None:
     """Set ``fig``'s margins to :data:`MARGINS` inches, whatever its size (no tight_layout)."""
+    if not isinstance(fig, Figure):
+        raise TypeError(f"`fig` must be a matplotlib Figure. Received: fig={fig!r}.")
+    wspace = real_number(wspace, "wspace", 0.0)
     width, height = fig.get_size_inches()
     fig.subplots_adjust(
         left=MARGINS["left"] / width,
@@ -72,6 +104,41 @@ def fixed_margins(fig: Figure, wspace: float = 0.0) -> None:
         top=1 - MARGINS["top"] / height,
         wspace=wspace,
     )
+
+
+def _drawn(cells: int, names: str, received: str) -> None:
+    """Refuse a picture of more than MAX_DRAWN_CELLS cells, naming the arguments that make it."""
+    if cells > MAX_DRAWN_CELLS:
+        raise ValueError(
+            f"{names} must draw at most MAX_DRAWN_CELLS = {MAX_DRAWN_CELLS:,} cells, padding included; "
+            f"these draw {cells:,}. Received: {received}."
+        )
+
+
+def _cells(value: object, name: str) -> np.ndarray | None:
+    """A Window's cells or an array of (row, col) pairs, as an int array of shape (k, 2); None stays None."""
+    if value is None or isinstance(value, Window):
+        return None if value is None else value.cells
+    arr = array_of_rank(value, name, (2,), "(k, 2): k cells as (row, col) pairs, or a Window")
+    if arr.shape[1] != 2 or arr.dtype.kind not in "iu":
+        raise ValueError(
+            f"`{name}` must be a Window or an int array of shape (k, 2): k cells as (row, col) pairs. "
+            f"Received: {name} with shape {arr.shape} and dtype {arr.dtype}."
+        )
+    return arr
+
+
+def _position(windows: Windows, position: object, name: str) -> tuple[int, ...] | None:
+    """``position`` checked as an output cell of ``windows``, named as the caller passed it."""
+    if position is None:
+        return None
+    allowed = f"a tuple of {len(windows.axes)} ints indexing the output of shape {windows.output_shape}"
+    cell = tuple(as_int(p) for p in entries(position, name, allowed))
+    if len(cell) != len(windows.axes) or not all(
+        p is not None and 0 <= p < a.size for p, a in zip(cell, windows.axes)
+    ):
+        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={position!r}.")
+    return cell
 
 
 def _cell_box(rows: Sequence[int], cols: Sequence[int]) -> tuple[tuple[float, float], int, int]:
@@ -141,15 +208,30 @@ def plot_grid(
     (2, 2)
     >>> plt.close(fig)
     """
-    values = np.asarray(values)
-    if values.ndim != 2:
-        raise ValueError(f"`values` must be a 2-D array (H, W). Received shape {values.shape}.")
-    if len(padding) != 4 or any(int(p) < 0 for p in padding):
-        raise ValueError(
-            f"`padding` must be four non-negative ints (top, bottom, left, right). Received: padding={padding!r}."
-        )
+    if not isinstance(ax, Axes):
+        raise TypeError(f"`ax` must be a matplotlib Axes, e.g. from plt.subplots(). Received: ax={ax!r}.")
+    values = array_of_rank(values, "values", (2,), "(H, W)")
+    allowed = "four non-negative ints (top, bottom, left, right)"
+    pads = [as_int(p) for p in entries(padding, "padding", allowed)]
+    if len(pads) != 4 or any(p is None or p < 0 for p in pads):
+        raise ValueError(f"`padding` must be {allowed}. Received: padding={padding!r}.")
     height, width = values.shape
-    top, bottom, left, right = (int(p) for p in padding)
+    top, bottom, left, right = pads
+    _drawn(
+        (height + top + bottom) * (width + left + right),
+        "`values` and `padding`",
+        f"values with shape {values.shape}, padding={padding!r}",
+    )
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"`title` must be a string or None. Received: title={title!r}.")
+    vmin, vmax = (None if v is None else real_number(v, name) for v, name in ((vmin, "vmin"), (vmax, "vmax")))
+    highlight, second = _cells(highlight, "highlight"), _cells(second, "second")
+    marks = np.empty((0, 2), dtype=int) if marks is None else _cells(marks, "marks")
+    if blocks is not None:
+        allowed = "two positive ints (rows, columns) or None"
+        blocks = tuple(positive_int(b, "blocks") for b in entries(blocks, "blocks", allowed))
+        if len(blocks) != 2:
+            raise ValueError(f"`blocks` must be {allowed}. Received: blocks={blocks!r}.")
     image = ax.imshow(
         values.astype(float),
         cmap=CMAP,
@@ -189,7 +271,6 @@ def plot_grid(
     for cells, style in ((highlight, {"edgecolor": HIGHLIGHT, "gid": "highlight"}), (second, SECOND_STYLE)):
         if cells is None:
             continue
-        cells = cells.cells if isinstance(cells, Window) else np.asarray(cells)
         corner, w, h = _cell_box(cells[:, 0].tolist(), cells[:, 1].tolist())
         inset = 0.1 if style is SECOND_STYLE else 0.0
         ax.add_patch(
@@ -203,7 +284,7 @@ def plot_grid(
                 **style,
             )
         )
-    for r, c in np.asarray(marks if marks is not None else np.empty((0, 2)), dtype=int):
+    for r, c in marks:
         ax.add_patch(
             Circle(
                 (float(c), float(r)), 0.36, fill=False, edgecolor="tab:red", lw=2.5, gid="winner", zorder=6
@@ -265,13 +346,27 @@ def plot_window_step(
     2
     >>> plt.close(fig)
     """
-    x2d, out2d = np.asarray(x2d), np.asarray(out2d)
+    if not isinstance(windows, Windows) or len(windows.axes) != 2:
+        raise TypeError(f"`windows` must be the Windows of a 2-D pooling. Received: windows={windows!r}.")
+    x2d, out2d = array_of_rank(x2d, "x2d", (2,), "(H, W)"), array_of_rank(out2d, "out2d", (2,), "(H, W)")
     if out2d.shape != windows.output_shape or x2d.shape != windows.input_shape:
         raise ValueError(
             f"`x2d` and `out2d` must have the shapes of `windows`: {windows.input_shape} and "
             f"{windows.output_shape}. Received: x2d {x2d.shape}, out2d {out2d.shape}."
         )
     (top, bottom), (left, right) = (a.padding for a in windows.axes)
+    _drawn(
+        (x2d.shape[0] + top + bottom) * (x2d.shape[1] + left + right),
+        "`x2d` and `windows`",
+        f"x2d with shape {x2d.shape}, windows with padding {(top, bottom, left, right)}",
+    )
+    position, second_position = (
+        _position(windows, position, "position"),
+        _position(windows, second_position, "second_position"),
+    )
+    if not all(isinstance(t, str) for t in entries(titles, "titles", "two strings")) or len(titles) != 2:
+        raise ValueError(f"`titles` must be two strings (input, output). Received: titles={titles!r}.")
+    mark_winner = flag(mark_winner, "mark_winner")
     lo, hi = float(min(x2d.min(), out2d.min())), float(max(x2d.max(), out2d.max()))
     widths = (x2d.shape[1] + left + right, out2d.shape[1])
     fig, (ax_in, ax_out) = plt.subplots(
@@ -337,11 +432,13 @@ def plot_pooling_step(
     >>> plt.close(fig)
     """
     mode = pool_mode(mode)
-    x2d = np.asarray(x2d)
-    if x2d.ndim != 2:
-        raise ValueError(f"`x2d` must be one 2-D map (H, W). Received shape {x2d.shape}.")
-    windows = pool_windows(x2d.shape, pool_size, stride, padding)
-    out = POOLS[mode](x2d[None, :, :, None], pool_size, stride, padding)[0, :, :, 0]
+    x2d = array_of_rank(x2d, "x2d", (2,), "one map (H, W)")
+    received = f"x2d with shape {x2d.shape}"
+    pools, steps, padding = pool_args(x2d.shape, pool_size, stride, padding, received, stride_name="stride")
+    windows = pool_windows(x2d.shape, pools, steps, padding)
+    padded = [a.n + sum(a.padding) for a in windows.axes]
+    _drawn(padded[0] * padded[1], "`x2d` and `pool_size`", f"{received}, pool_size={pool_size!r}")
+    out = POOLS[mode](x2d[None, :, :, None], pools, steps, padding)[0, :, :, 0]
     titles = ("input", f"{mode} pool output")
     return plot_window_step(x2d, out, windows, position, titles, second_position, mark_winner=mode == "max")
 
@@ -379,8 +476,11 @@ def plot_axis_windows(n: int, pool_size: int, stride: int | None = None, padding
     ['never read']
     >>> plt.close(fig)
     """
-    axis = pool_windows((n,), pool_size, stride, padding).axes[0]
+    n = positive_int(n, "n", MAX_DRAWN_CELLS)
+    pools, steps, padding_name = pool_args((n,), pool_size, stride, padding, f"n={n}", stride_name="stride")
+    axis = pool_windows((n,), pools, steps, padding_name).axes[0]
     before, after = axis.padding
+    _drawn((n + before + after) * (axis.size + 1), "`n` and `pool_size`", f"n={n}, pool_size={pool_size!r}")
     fig, ax = plt.subplots(
         figsize=figure_size(0.45 * (n + before + after) + 0.8, 0.4 * (axis.size + 1) + 0.3)
     )
@@ -435,14 +535,40 @@ def plot_axis_conventions(
     1
     >>> plt.close(fig)
     """
-    if not rows or len({axis.n for _, axis in rows}) != 1:
+    allowed = "a non-empty list of (title, AxisWindows) over one input length"
+    rows = entries(rows, "rows", allowed)
+    if not rows or not all(
+        len(r) == 2 and isinstance(r[0], str) and isinstance(r[1], AxisWindows)
+        for r in rows
+        if isinstance(r, (tuple, list))
+    ):
+        raise ValueError(f"`rows` must be {allowed}. Received: rows={rows!r}.")
+    if not all(isinstance(r, (tuple, list)) for r in rows) or len({axis.n for _, axis in rows}) != 1:
         raise ValueError(
-            "`rows` must be a non-empty list of (title, AxisWindows) over one input length. "
-            f"Received lengths: {[axis.n for _, axis in rows]}."
+            f"`rows` must be {allowed}. Received: rows with lengths {[getattr(r[-1], 'n', None) for r in rows]}."
         )
+    for name, per_row, length in (("divisors", divisors, None), ("padding", padding, 2)):
+        if per_row is None:
+            continue
+        values = entries(per_row, name, f"one entry per row, {len(rows)} in all")
+        lengths = [axis.size for _, axis in rows] if length is None else [length] * len(rows)
+        if len(values) != len(rows) or any(
+            v is not None
+            and (len(entries(v, name, "a sequence of ints")) != k or any(as_int(d) is None for d in v))
+            for v, k in zip(values, lengths)
+        ):
+            raise ValueError(
+                f"`{name}` must have one entry per row (None or {'one int per window' if length is None else 'two ints'}). "
+                f"Received: {name}={per_row!r}."
+            )
     n = rows[0][1].n
     lo = min(-axis.padding[0] for _, axis in rows)
     hi = max(n + axis.padding[1] for _, axis in rows)
+    _drawn(
+        (hi - lo) * sum(axis.size + 1 for _, axis in rows),
+        "`rows`",
+        f"rows of lengths {[axis.n for _, axis in rows]}",
+    )
     heights = [axis.size + 1.4 for _, axis in rows]
     fig, axes = plt.subplots(
         len(rows),
