@@ -255,7 +255,8 @@ def build_model(
     )
     if weights > MAX_ARRAY_CELLS:
         raise ValueError(
-            f"The model would have about {weights:,} weights, more than MAX_ARRAY_CELLS = {MAX_ARRAY_CELLS:,}. "
+            f"`filters`, `n_classes` and `input_shape` must give a model of at most MAX_ARRAY_CELLS = "
+            f"{MAX_ARRAY_CELLS:,} weights; these give about {weights:,}. "
             f"Received: input_shape={input_shape!r}, n_classes={n_classes!r}, filters={filters!r}."
         )
     layers = keras().layers

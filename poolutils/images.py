@@ -147,6 +147,12 @@ def pooling_pyramid(image: np.ndarray, levels: int, mode: str = "max") -> list[n
 LAYERS = ("none", "max", "avg", "blur")
 
 
+def _layer(layer: object) -> str:
+    if not isinstance(layer, str) or layer not in LAYERS:
+        raise ValueError(f"`layer` must be one of {LAYERS}. Received: layer={layer!r}.")
+    return layer
+
+
 def layer_output(image: np.ndarray, layer: str, stride: int, pool_size: int = 2) -> np.ndarray:
     """One layer with 'same' padding applied to a 2-D image.
 
@@ -175,7 +181,7 @@ def layer_output(image: np.ndarray, layer: str, stride: int, pool_size: int = 2)
     array([5., 6., 7., 7.])
     """
     image = _image2d(image)
-    layer = pool_mode(layer, LAYERS)
+    layer = _layer(layer)
     stride = positive_int(stride, "stride")
     pool_size, _, _ = _square(image, pool_size, stride, "same")
     if layer == "none":
@@ -238,7 +244,7 @@ def shift_changes(
     [1.0, 0.0]
     """
     image = _image2d(image).astype(np.float64)
-    layer = pool_mode(layer, LAYERS)
+    layer = _layer(layer)
     stride = positive_int(stride, "stride")
     allowed = "a non-empty tuple of positive ints, shifts in pixels"
     entered = entries(shifts, "shifts", allowed)

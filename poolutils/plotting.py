@@ -229,9 +229,10 @@ def plot_grid(
     marks = np.empty((0, 2), dtype=int) if marks is None else _cells(marks, "marks")
     if blocks is not None:
         allowed = "two positive ints (rows, columns) or None"
-        blocks = tuple(positive_int(b, "blocks") for b in entries(blocks, "blocks", allowed))
-        if len(blocks) != 2:
+        sides = [as_int(b) for b in entries(blocks, "blocks", allowed)]
+        if len(sides) != 2 or any(b is None or b <= 0 for b in sides):
             raise ValueError(f"`blocks` must be {allowed}. Received: blocks={blocks!r}.")
+        blocks = tuple(sides)
     image = ax.imshow(
         values.astype(float),
         cmap=CMAP,
@@ -536,16 +537,17 @@ def plot_axis_conventions(
     >>> plt.close(fig)
     """
     allowed = "a non-empty list of (title, AxisWindows) over one input length"
-    rows = entries(rows, "rows", allowed)
+    received, rows = rows, entries(rows, "rows", allowed)
     if not rows or not all(
         len(r) == 2 and isinstance(r[0], str) and isinstance(r[1], AxisWindows)
         for r in rows
         if isinstance(r, (tuple, list))
     ):
-        raise ValueError(f"`rows` must be {allowed}. Received: rows={rows!r}.")
+        raise ValueError(f"`rows` must be {allowed}. Received: rows={received!r}.")
     if not all(isinstance(r, (tuple, list)) for r in rows) or len({axis.n for _, axis in rows}) != 1:
         raise ValueError(
-            f"`rows` must be {allowed}. Received: rows with lengths {[getattr(r[-1], 'n', None) for r in rows]}."
+            f"`rows` must be {allowed}; these have lengths {[getattr(r[-1], 'n', None) for r in rows]}. "
+            f"Received: rows={received!r}."
         )
     for name, per_row, length in (("divisors", divisors, None), ("padding", padding, 2)):
         if per_row is None:
