@@ -52,6 +52,7 @@ makes such a pass as slow as a first-axis pass. So two ideas did not pay:
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import queue
 import threading
@@ -129,7 +130,7 @@ def _scratch(slot: int, shape: Sequence[int], dtype: np.dtype) -> np.ndarray:
     buffer across calls and batch items avoids that. Two slots alternate so
     a 3-D pooling's second intermediate never overwrites its first.
     """
-    nbytes = int(np.prod(shape)) * dtype.itemsize
+    nbytes = math.prod(shape) * dtype.itemsize  # not np.prod: 10x slower on a short list
     if nbytes > _SCRATCH_MAX_BYTES:
         return np.empty(shape, dtype)
     buffers = _local.__dict__.setdefault("buffers", {})
