@@ -16,7 +16,7 @@ LANDING := notebooks/00_start_here.ipynb
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-test browser-deps lab test test-fast notebooks exercises grade submissions-folder bench \
+.PHONY: help setup setup-test browser-deps lab test test-fast notebooks exercises grade submissions-folder bench bench-grade \
 	lint clean
 
 ## help: this list
@@ -69,10 +69,11 @@ notebooks: setup
 exercises: setup
 	$(BIN)/python tools/make_exercises.py
 
-## grade: grade learners' notebooks in submissions/<learner>/*.ipynb (or SUBMISSIONS=folder)
+## grade: grade submissions/<learner>/*.ipynb (or SUBMISSIONS=folder); table, grades/grades.csv, feedback, summary
 SUBMISSIONS ?= submissions
+GRADE_ARGS ?= --csv grades/grades.csv --feedback grades/feedback --summary grades/summary
 grade: submissions-folder setup
-	$(BIN)/python -m poolutils.grade $(SUBMISSIONS)
+	$(BIN)/python -m poolutils.grade $(SUBMISSIONS) $(GRADE_ARGS)
 
 # Checked before anything is installed.
 submissions-folder:
@@ -85,6 +86,10 @@ submissions-folder:
 bench: setup
 	$(PIP) -r requirements-bench.txt
 	$(BIN)/python benchmarks/bench_pooling.py
+
+## bench-grade: how long grading 30 learners x 6 notebooks takes, and one kernel's memory (4-15 min)
+bench-grade: setup
+	$(BIN)/python benchmarks/bench_grade.py --kernel-memory
 
 ## lint: ruff check and ruff format --check
 lint: setup-test
