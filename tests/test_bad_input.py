@@ -624,3 +624,46 @@ def test_ragged_nested_lists_are_named(ragged):
     (x if ragged == "x" else dy)[0][1].pop()
     with pytest.raises(ValueError, match=f"`{ragged}` must be a rectangular array"):
         pu.max_pool_backward(dy, x, 2)
+
+
+@pytest.mark.parametrize(
+    "call,limit",
+    [
+        # blur_size=10**9 used to build a binomial row of 10**9 Python ints and kill the process
+        (lambda: antialias.blur_pool(X, blur_size=10**9), "at most 1,024"),
+        (lambda: antialias.blur_pool_layers(blur_size=10**9), "at most 1,024"),
+        (lambda: antialias.binomial_kernel(1025), "at most 1,024"),
+        (lambda: cnn.make_shapes(10**9), "MAX_ARRAY_CELLS = 268,435,456"),  # was a raw MemoryError
+        (lambda: cnn.make_shapes(10**6, size=24), "MAX_ARRAY_CELLS = 268,435,456"),
+        (lambda: cnn.shape_mask("disk", 10**9, (1, 1), 1), "at most 16,384"),
+        (lambda: cnn.build_model("max pool + flatten", filters=10**6), "MAX_ARRAY_CELLS = 268,435,456"),
+        (
+            lambda: cnn.train_and_evaluate("max pool + GAP", SHAPES_PAIR, SHAPES_PAIR, epochs=10**9),
+            "at most 1,000",
+        ),
+        (lambda: images.pooling_pyramid(IMAGE, 10**9), "from 1 to 2"),
+        (lambda: images.sample_image(10**9), "from 1 to 512"),
+        (lambda: images.shift_changes(IMAGE, "max", 1, shifts=(1,) * 10**6), "at most one per column"),
+        (lambda: plotting.plot_pooling_step(IMAGE, 10**9, padding="same"), "MAX_DRAWN_CELLS = 10,000"),
+        (lambda: plotting.plot_axis_windows(4, 10**9, padding="same"), "MAX_DRAWN_CELLS = 10,000"),
+        (lambda: plotting.plot_axis_windows(10**9, 2), "at most 10,000"),
+        (lambda: plotting.plot_grid(_AX, np.zeros((200, 200))), "MAX_DRAWN_CELLS = 10,000"),
+        (lambda: porting.torch_windows((10**12,), 2), "16,777,216"),
+        (lambda: porting.torch_max_pool(X, 2**63), f"at most {MAX_SIZE:,}"),
+    ],
+)
+def test_the_other_modules_refuse_work_beyond_their_limits_at_once(call, limit):
+    """Outside the core, each limit is named too, and refused before any loop or allocation."""
+    start = time.perf_counter()
+    with pytest.raises(ValueError) as info:
+        call()
+    assert time.perf_counter() - start < 1.0
+    assert limit in str(info.value) and str(info.value).count("Received:") == 1, str(info.value)
+
+
+def test_blur_pool_takes_the_longest_blur_it_allows():
+    """MAX_BLUR_SIZE is not arbitrary: the binomial row of that length still sums to 1 in float64."""
+    kernel = antialias.binomial_kernel(antialias.MAX_BLUR_SIZE)
+    assert np.isfinite(kernel).all() and abs(kernel.sum() - 1) < 1e-12
+    out = antialias.blur_pool(X[:, :, :, :1], blur_size=antialias.MAX_BLUR_SIZE)
+    assert out.shape == (2, 3, 3, 1) and np.isfinite(out).all()
