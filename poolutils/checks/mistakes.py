@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from poolutils.checks.core import Mistake
-from poolutils.shapes import pool_output_size
+from poolutils.shapes import pool_output_size, same_padding_total
 from poolutils.windows import AxisWindows, Windows, pool_windows
 
 
@@ -138,17 +138,13 @@ def same_is_n(n: int, f: int, s: int, p: str) -> int:
 # --- 'same' padding split: (n, pool_size, stride) -> (before, after) --------
 
 
-def _same_total(n: int, f: int, s: int) -> int:
-    return (-(-n // s) - 1) * s + f - n
-
-
 @mistake(
     "extra_cell_before",
     "you put the odd extra padding cell before the input; TensorFlow puts it AFTER "
     "(bottom / right): before = total // 2, after = total - before.",
 )
 def padding_split_before(n: int, f: int, s: int) -> tuple[int, int]:
-    total = max(_same_total(n, f, s), 0)
+    total = same_padding_total(n, f, s)
     return total - total // 2, total // 2
 
 
@@ -168,7 +164,7 @@ def padding_split_ignoring_stride(n: int, f: int, s: int) -> tuple[int, int]:
     "needed, so clamp the total at 0: max((out - 1) * s + f - n, 0).",
 )
 def padding_split_unclamped(n: int, f: int, s: int) -> tuple[int, int]:
-    total = _same_total(n, f, s)
+    total = same_padding_total(n, f, s, clamp=False)
     return total // 2, total - total // 2
 
 
@@ -178,7 +174,7 @@ def padding_split_unclamped(n: int, f: int, s: int) -> tuple[int, int]:
     "after = total - total // 2.",
 )
 def padding_split_halved(n: int, f: int, s: int) -> tuple[int, int]:
-    total = max(_same_total(n, f, s), 0)
+    total = same_padding_total(n, f, s)
     return total // 2, total // 2
 
 
@@ -295,9 +291,10 @@ def windows_unclamped(
         return geo
     axes = []
     for a in geo.axes:
-        total = _same_total(a.n, a.stops[0] - a.starts[0], a.stride)
-        # The right windows start at i*s - max(total, 0) // 2; unclamped, at i*s - total // 2.
-        axes.append(_shift(a, max(total, 0) // 2 - total // 2))
+        f = a.stops[0] - a.starts[0]
+        # The right windows start at i*s - clamped // 2; unclamped, at i*s - total // 2.
+        clamped, total = (same_padding_total(a.n, f, a.stride, clamp=c) for c in (True, False))
+        axes.append(_shift(a, clamped // 2 - total // 2))
     return Windows(tuple(axes))
 
 
