@@ -29,11 +29,10 @@ from poolutils._validation import (
     entries,
     int_in_range,
     pool_args,
-    pool_mode,
     positive_int,
 )
 from poolutils.antialias import blur_pool
-from poolutils.pooling import avg_pool, max_pool
+from poolutils.widgets._modes import pooling
 
 # The photo's width in pixels (600 x 512): the largest factor it can shrink by.
 _PHOTO_WIDTH = 512
@@ -111,7 +110,7 @@ def pool_image(
     array([[ 5.,  7.],
            [13., 15.]])
     """
-    pool = max_pool if pool_mode(mode) == "max" else avg_pool
+    pool = pooling(mode).pool  # the modes the widgets know, from one map
     image = _image2d(image)
     pools, steps, padding = _square(image, pool_size, stride, padding)
     return pool(image[None, :, :, None], pools, steps, padding)[0, :, :, 0]
@@ -129,7 +128,7 @@ def pooling_pyramid(image: np.ndarray, levels: int, mode: str = "max") -> list[n
     [(9, 8), (4, 4), (2, 2)]
     """
     pyramid = [_image2d(image)]
-    pool_mode(mode)
+    pooling(mode)
     # Each level halves the smaller side; a 2x2 window must still fit in the last one.
     most = max(int(np.log2(min(pyramid[0].shape))), 1)
     levels = int_in_range(

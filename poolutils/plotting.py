@@ -30,11 +30,10 @@ from poolutils._validation import (
     entries,
     flag,
     pool_args,
-    pool_mode,
     positive_int,
     real_number,
 )
-from poolutils.pooling import avg_pool, max_pool
+from poolutils.widgets._modes import pooling
 from poolutils.windows import AxisWindows, Window, Windows, pool_windows
 
 HIGHLIGHT = "tab:orange"
@@ -43,7 +42,6 @@ SECOND = "tab:purple"
 PADDING_FACE = "0.85"
 CMAP = "Blues"
 
-POOLS = {"max": max_pool, "avg": avg_pool}
 SECOND_STYLE = {"edgecolor": SECOND, "linestyle": "--", "gid": "highlight"}
 # A cell a ceil-mode window reaches beyond the padding the layer declares.
 BEYOND_STYLE = {"facecolor": "white", "edgecolor": "0.4", "hatch": "..", "linestyle": "--", "gid": "beyond"}
@@ -432,14 +430,14 @@ def plot_pooling_step(
     [(3.0, 0.0)]
     >>> plt.close(fig)
     """
-    mode = pool_mode(mode)
+    pool = pooling(mode).pool  # the modes the widgets know, from one map
     x2d = array_of_rank(x2d, "x2d", (2,), "one map (H, W)")
     received = f"x2d with shape {x2d.shape}"
     pools, steps, padding = pool_args(x2d.shape, pool_size, stride, padding, received, stride_name="stride")
     windows = pool_windows(x2d.shape, pools, steps, padding)
     padded = [a.n + sum(a.padding) for a in windows.axes]
     _drawn(padded[0] * padded[1], "`x2d` and `pool_size`", f"{received}, pool_size={pool_size!r}")
-    out = POOLS[mode](x2d[None, :, :, None], pools, steps, padding)[0, :, :, 0]
+    out = pool(x2d[None, :, :, None], pools, steps, padding)[0, :, :, 0]
     titles = ("input", f"{mode} pool output")
     return plot_window_step(x2d, out, windows, position, titles, second_position, mark_winner=mode == "max")
 
