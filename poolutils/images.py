@@ -32,7 +32,7 @@ from poolutils._validation import (
     positive_int,
 )
 from poolutils.antialias import blur_pool
-from poolutils.widgets._modes import pooling
+from poolutils.modes import pooling
 
 # The photo's width in pixels (600 x 512): the largest factor it can shrink by.
 _PHOTO_WIDTH = 512

@@ -33,7 +33,7 @@ from poolutils._validation import (
     positive_int,
     real_number,
 )
-from poolutils.widgets._modes import pooling
+from poolutils.modes import pooling
 from poolutils.windows import AxisWindows, Window, Windows, pool_windows
 
 HIGHLIGHT = "tab:orange"

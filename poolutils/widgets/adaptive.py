@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from poolutils._validation import positive_int
-from poolutils.widgets._modes import pooling
+from poolutils.modes import pooling
 from poolutils.widgets._ui import PoolWidget, array_of_rank, build_widget, int_slider, mode_toggle
 from poolutils.windows import adaptive_windows
 

@@ -20,9 +20,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from poolutils.modes import pooling
 from poolutils.plotting import CELL, GAP, MARGINS, format_value, plot_grid
 from poolutils.widgets._grid import feature_map, output_cell, window_controls
-from poolutils.widgets._modes import pooling
 from poolutils.widgets._ui import PoolWidget, array_of_rank, build_widget, mode_toggle
 from poolutils.windows import Window, pool_windows
 

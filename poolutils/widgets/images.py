@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from poolutils.images import pool_image, sample_image
-from poolutils.widgets._modes import pooling
+from poolutils.modes import pooling
 from poolutils.widgets._ui import PoolWidget, array_of_rank, build_widget, int_slider, mode_toggle
 
 # The sliders' end: past 8 the default photo shrinks to a few pixels.

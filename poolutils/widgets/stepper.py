@@ -13,9 +13,9 @@ import html
 import numpy as np
 from matplotlib.figure import Figure
 
+from poolutils.modes import pooling
 from poolutils.plotting import format_value, plot_window_step
 from poolutils.widgets._grid import feature_map, output_cell, window_controls
-from poolutils.widgets._modes import pooling
 from poolutils.widgets._ui import PoolWidget, build_widget
 from poolutils.windows import pool_windows
 

@@ -1,4 +1,7 @@
-"""What each pooling mode means to the widgets: its name and its functions, written once.
+"""The pooling modes, written once: each mode's name and its forward, adaptive and backward functions.
+
+Plots, the image helpers and every widget look a mode up here, so "max" and
+"avg" mean the same functions everywhere.
 
 Examples
 --------
