@@ -600,6 +600,21 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-5 * max(1.0, abs(b))
 
 
+def model_summary_test(condition: Callable[[dict], object]) -> Callable[[Any], bool]:
+    """A design mistake's ``test``: ``condition`` holds on the summary of a Keras Model answer.
+
+    A design has many wrong answers, so a design mistake is a property of
+    the answer's summary (see ``Check(summarise=...)``), not one exact model.
+
+    Examples
+    --------
+    >>> uses_flatten = model_summary_test(lambda got: "Flatten" in got["layers"])
+    >>> uses_flatten({"type": "Model", "layers": ["Conv2D", "Flatten"]}), uses_flatten("a model")
+    (True, False)
+    """
+    return lambda got: isinstance(got, dict) and got.get("type") == "Model" and bool(condition(got))
+
+
 def make_cases(rows: Iterable[Sequence[Any]], label: str | None = None) -> list[Case]:
     """Cases from rows of call arguments: the one case-spec helper of every checker.
 

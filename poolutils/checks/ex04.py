@@ -20,6 +20,7 @@ from poolutils.checks.core import (
     compare_floats,
     keras_oracle,
     make_cases,
+    model_summary_test,
     sample,
 )
 from poolutils.keras_check import keras
@@ -350,11 +351,6 @@ def _compare_head(expected: dict, got: object) -> str | None:
     return None
 
 
-def _head_test(condition):
-    # A design has many wrong answers: each mistake is a property of the summary, not one exact model.
-    return lambda got: isinstance(got, dict) and got.get("type") == "Model" and bool(condition(got))
-
-
 check_gap_head = Check(
     "4.4",
     "gap_head",
@@ -371,26 +367,32 @@ check_gap_head = Check(
             "Flatten ties the head to one map size (and costs height * width times more weights); pool the "
             "map globally so any size gives one value per channel.",
             "flatten_fixed_size",
-            test=_head_test(lambda got: "Flatten" in got["layers"]),
+            test=model_summary_test(lambda got: "Flatten" in got["layers"]),
         ),
         Mistake(
             None,
             "keepdims=True keeps a 1x1 spatial grid, so the head returns (batch, 1, 1, classes); use the "
             "default keepdims=False.",
             "keepdims",
-            test=_head_test(lambda got: all(len(o) == 4 for o in got["outputs"] if isinstance(o, tuple))),
+            test=model_summary_test(
+                lambda got: all(len(o) == 4 for o in got["outputs"] if isinstance(o, tuple))
+            ),
         ),
         Mistake(
             None,
             "global pooling alone leaves one value per CHANNEL; add Dense(classes) to get one logit per class.",
             "no_dense",
-            test=_head_test(lambda got: "Dense" not in got["layers"] and "Conv2D" not in got["layers"]),
+            test=model_summary_test(
+                lambda got: "Dense" not in got["layers"] and "Conv2D" not in got["layers"]
+            ),
         ),
         Mistake(
             None,
             "a hidden layer blows the budget: one Dense(classes) after the global pooling is enough.",
             "hidden_layer",
-            test=_head_test(lambda got: sum(name in ("Dense", "Conv2D") for name in got["layers"]) >= 2),
+            test=model_summary_test(
+                lambda got: sum(name in ("Dense", "Conv2D") for name in got["layers"]) >= 2
+            ),
         ),
     ),
     hints=(

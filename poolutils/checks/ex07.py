@@ -21,6 +21,7 @@ from poolutils.checks.core import (
     choice_check,
     compare_numbers,
     make_cases,
+    model_summary_test,
     value_check,
 )
 from poolutils.cnn import build_model, make_shapes, shift_images
@@ -130,11 +131,6 @@ def _compare_model(expected: dict, got: object) -> str | None:
     return None
 
 
-def _model_test(condition):
-    # A design has many wrong answers: each mistake is a property of the summary, not one exact model.
-    return lambda got: isinstance(got, dict) and got.get("type") == "Model" and bool(condition(got))
-
-
 check_shift_consistent_model = Check(
     "7.3",
     "shift_consistent_model",
@@ -150,21 +146,23 @@ check_shift_consistent_model = Check(
             None,
             "keep 07's three convolutions: the exercise changes one layer, not the whole network.",
             "dropped_convolutions",
-            test=_model_test(lambda got: got["convolutions"] < 3),
+            test=model_summary_test(lambda got: got["convolutions"] < 3),
         ),
         Mistake(
             None,
             "average pooling instead of max pooling still subsamples and Flatten still remembers positions; "
             "the change that helps is in the head: global pooling.",
             "avg_pool_flatten",
-            test=_model_test(lambda got: "AveragePooling2D" in got["layers"] and "Flatten" in got["layers"]),
+            test=model_summary_test(
+                lambda got: "AveragePooling2D" in got["layers"] and "Flatten" in got["layers"]
+            ),
         ),
         Mistake(
             None,
             "Flatten gives every position of the last map its own weights, so a moved feature meets other "
             "weights; pool the last map globally instead.",
             "flatten_kept",
-            test=_model_test(lambda got: "Flatten" in got["layers"] and not got["consistent"]),
+            test=model_summary_test(lambda got: "Flatten" in got["layers"] and not got["consistent"]),
         ),
     ),
     hints=(
