@@ -40,14 +40,17 @@ ROOT = Path(__file__).resolve().parents[1]
 # 07 trains networks; 05 checks averaged photos and blur pooling against
 # Keras; 00, 03 and 04 compare average and global average pooling with Keras
 # through check_against_keras, whose printed line must not depend on the
-# summation order. (01, 02 and 06 were audited: their Keras results are max
-# pooling, which is exact, shapes, or asserted without being printed.)
+# summation order; 06 takes gradients with tf.GradientTape and 08 rebuilds
+# PyTorch's averages from Keras layers. (01 and 02 were audited: their Keras
+# results are max pooling, which is exact, or shapes.)
 NOTEBOOKS = [
     "notebooks/00_start_here.ipynb",
     "notebooks/03_average_pooling.ipynb",
     "notebooks/04_global_pooling.ipynb",
     "notebooks/05_pooling_real_images.ipynb",
+    "notebooks/06_gradients.ipynb",
     "notebooks/07_pooling_in_a_cnn.ipynb",
+    "notebooks/08_porting_between_frameworks.ipynb",
 ]
 
 ONE_THREAD = {
