@@ -1,12 +1,16 @@
-"""Execute notebooks in place and normalise them, so committed outputs are reproducible.
+"""Execute notebooks in place and store them as JupyterLab would, so committed outputs are reproducible.
 
 Usage: python tools/execute_notebooks.py NOTEBOOK_OR_FOLDER ...
 
-Each notebook runs top to bottom in a fresh kernel from this environment.
-Then everything that changes from run to run without meaning anything is
-removed: widget state, execution timing, kernel-version metadata. Outputs
-and execution counts stay, because nbval compares against them. A second
-run changes nothing but widget model ids.
+Each notebook runs top to bottom in a fresh kernel from this environment,
+through nbconvert's own preprocessors: ``ExecutePreprocessor`` runs it
+without recording timings or widget state, ``ClearMetadataPreprocessor``
+keeps only the metadata that means something (the kernel, the language and
+each cell's tags, which nbval reads). The kernelspec and ``language_info``
+are the ones JupyterLab writes when it saves, so opening and saving a stored
+notebook changes nothing (tests/browser/test_clean_open.py). Outputs and
+execution counts stay, because nbval compares against them. A second run
+changes nothing but widget model ids.
 """
 
 from __future__ import annotations
@@ -16,24 +20,34 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from jupyter_client.kernelspec import KernelSpecManager
+from nbconvert.preprocessors import ClearMetadataPreprocessor, ExecutePreprocessor
 
-ROOT = Path(__file__).resolve().parents[1]
-# Notebook-level metadata worth keeping; the rest (widgets, language versions) is noise.
-KEEP_METADATA = ("kernelspec", "language_info")
-CELL_METADATA_NOISE = ("execution", "ExecuteTime", "collapsed", "scrolled")
+KERNEL = "python3"
+#: Notebook metadata worth keeping: the rest (widget state, timings) changes from run to run.
+KEEP_NOTEBOOK_METADATA = {"kernelspec", "language_info"}
+#: Cell metadata worth keeping: tags carry ``nbval-ignore-output``.
+KEEP_CELL_METADATA = {"tags"}
+
+
+def kernelspec() -> dict[str, str]:
+    """The kernelspec block as JupyterLab writes it for this environment's Python kernel."""
+    spec = KernelSpecManager().get_kernel_spec(KERNEL)
+    return {"display_name": spec.display_name, "language": spec.language, "name": KERNEL}
 
 
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop run-to-run noise, keep outputs and execution counts."""
-    nb.metadata = nbformat.from_dict({k: nb.metadata[k] for k in KEEP_METADATA if k in nb.metadata})
-    nb.metadata.kernelspec = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    nb.metadata.language_info = {"name": "python", "pygments_lexer": "ipython3"}
+    """Drop run-to-run noise, keep outputs, execution counts and tags."""
+    hygiene = ClearMetadataPreprocessor(
+        preserve_nb_metadata_mask=KEEP_NOTEBOOK_METADATA, preserve_cell_metadata_mask=KEEP_CELL_METADATA
+    )
+    nb, _ = hygiene.preprocess(nb, {})
+    nb = nbformat.from_dict(nb)
+    nb.metadata.kernelspec = kernelspec()
     for cell in nb.cells:
-        for key in CELL_METADATA_NOISE:
-            cell.metadata.pop(key, None)
         cell.pop("id", None)
-    nb.nbformat_minor = 4  # cell ids are 4.5+; without them diffs stay quiet
+    # nbformat 4.4 has no cell ids, and JupyterLab saves a 4.4 notebook as 4.4: diffs stay quiet.
+    nb.nbformat_minor = 4
     return nb
 
 
@@ -41,9 +55,11 @@ def execute(path: Path, timeout: int = 600) -> float:
     """Run one notebook in place from its own folder; return seconds taken."""
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    ).execute()
+    runner = ExecutePreprocessor(
+        timeout=timeout, kernel_name=KERNEL, record_timing=False, store_widget_state=False
+    )
+    # The kernel reports language_info (with its Python version), as it does to JupyterLab.
+    runner.preprocess(nb, {"metadata": {"path": str(path.parent)}})
     seconds = time.perf_counter() - start
     nbformat.write(normalise(nb), path)
     return seconds

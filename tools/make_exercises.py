@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import ClearOutputPreprocessor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from execute_notebooks import execute  # a sibling script, not a package
@@ -104,11 +105,9 @@ def exercise_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The exercise version of a solution notebook: stubs instead of solutions, no outputs."""
     nb = nbformat.from_dict(solution)
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        cell.source = strip_solutions(cell.source)
-        cell.outputs = []
-        cell.execution_count = None
+        if cell.cell_type == "code":
+            cell.source = strip_solutions(cell.source)
+    nb, _ = ClearOutputPreprocessor().preprocess(nb, {})
     return nb
 
 
