@@ -100,7 +100,7 @@ def summary_block(results: Mapping[str, LearnerQuiz]) -> str:
     scores = [r.scores for r in results.values()]
     before = [_mistakes(r.scored[BEFORE]) for r in results.values() if BEFORE in r.scored]
     after = [_mistakes(r.scored[AFTER]) for r in results.values() if AFTER in r.scored]
-    lines = ["## Concept quiz: what the class learned", ""]
+    lines = ["", "## Concept quiz: what the class learned", ""]
     lines += gain_lines(class_gain(scores))
     lines += ["", "### Wrong options picked, before and after", ""]
     lines += table_lines(distractor_table([row[0] for row in PLAN], before, after))
