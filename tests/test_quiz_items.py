@@ -167,15 +167,24 @@ def test_form_a_records_without_feedback_and_restores_stored_answers():
     assert view.notes[item.id].value == f"recorded: ({item.key})"
 
 
-def test_static_view_shows_every_question_and_option():
+def test_static_view_is_a_picture_of_every_question_and_option():
+    from poolutils.quiz.view import picture_lines
+    from poolutils.widgets._ui import STATIC_TEXT, png_size
+
     for view in (concept_quiz("A"), lesson_quiz("03"), recall("05")):
-        data, _ = view._repr_mimebundle_()
-        assert "application/vnd.jupyter.widget-view+json" in data
-        page = data["text/html"]
+        data, metadata = view._repr_mimebundle_()
+        # The course's widget contract: widget view, PNG at half its pixels, one line of text.
+        assert set(data) == {"application/vnd.jupyter.widget-view+json", "image/png", "text/plain"}
+        assert data["text/plain"] == STATIC_TEXT
+        width, height = png_size(view.png)
+        assert metadata["image/png"] == {"width": width // 2, "height": height // 2}
+        text = "\n".join(line for line, _ in picture_lines(view.items, view.title))
         for item in view.items:
-            assert f"<b>{item.id}.</b>" in page
-            for letter in item.choices:
-                assert f"({letter})" in page
+            assert f"{item.id}. " in text
+            for letter, choice in item.choices.items():
+                assert f"({letter})  {choice.text[:40]}" in text
+        # Taller for more questions: every line is drawn.
+        assert height >= 2 * 80 * 0.19 * len(text.splitlines())
 
 
 def test_every_lesson_has_a_quiz_and_recall_from_earlier_notebooks():

@@ -1,4 +1,4 @@
-"""The quiz on screen: an ipywidgets form offline in JupyterLab, the questions as HTML everywhere else.
+"""The quiz on screen: an ipywidgets form offline in JupyterLab, a picture of the questions everywhere else.
 
 A :class:`QuizView` shows each item with its options as radio buttons. A
 click records the letter in ``answers`` (the dict the notebook passes in)
@@ -7,46 +7,63 @@ misconception's diagnosis for a wrong one, a one-line why for the right one.
 Below the items, the line to paste into the notebook's answers cell keeps the
 choices in the saved file, where the grader reads them.
 
-A renderer shows only the richest representation of a display: JupyterLab
-draws the widget, and GitHub, nbviewer or nbconvert, which cannot draw a
-widget whose state is not stored, show the ``text/html`` sibling: every
-question with its lettered options (:func:`static_html`).
+A renderer shows only the richest representation of a display. Like every
+widget of the course (:mod:`poolutils.widgets._ui`), the quiz's display
+carries, next to the widget view, a picture and one line of text
+(:data:`~poolutils.widgets._ui.STATIC_TEXT`): JupyterLab draws the live
+widget; GitHub, nbviewer or nbconvert, which cannot draw a widget whose state
+is not stored, show the picture, and the picture is the questions with their
+lettered options (:func:`quiz_figure`). Text next to it would never be seen.
 """
 
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 import ipywidgets
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from poolutils.quiz.items import Item
+from poolutils.widgets._ui import STATIC_TEXT, figure_png, png_bundle
 
-STATIC_NOTE = "Run this notebook to answer with the buttons; the letters go in the answers cell below."
+WRAP = 96  # characters per line of the picture: 8 inches of 9-point text
+LINE = 0.19  # inches per line
 
 
-def static_html(items: Sequence[Item], title: str = "") -> str:
-    """The questions and their lettered options as HTML (what a static renderer shows).
+def picture_lines(items: Sequence[Item], title: str = "") -> list[tuple[str, bool]]:
+    """The picture's lines, (text, bold): each question wrapped, then its options indented.
 
     Examples
     --------
     >>> from poolutils.quiz.items import same_size
-    >>> page = static_html([same_size("X1", 7, 3, 2)])
-    >>> "<b>X1.</b>" in page and "(a)" in page
-    True
+    >>> picture_lines([same_size("X1", 7, 3, 2)])[2:5]
+    [('    (a)  7', False), ('    (b)  4', False), ('    (c)  3', False)]
     """
-    parts = [f"<h4>{html.escape(title)}</h4>"] if title else []
+    lines = [(title, True), ("", False)] if title else []
     for item in items:
-        options = "".join(
-            f"<li>({letter}) <code>{html.escape(c.text)}</code></li>" for letter, c in item.choices.items()
-        )
-        parts.append(
-            f'<div class="pool-quiz-item"><p><b>{html.escape(item.id)}.</b> {html.escape(item.stem)}</p>'
-            f'<ul style="list-style: none">{options}</ul></div>'
-        )
-    parts.append(f"<p><i>{html.escape(STATIC_NOTE)}</i></p>")
-    return "\n".join(parts)
+        stem = textwrap.wrap(f"{item.id}. {item.stem}", WRAP)
+        lines += [(stem[0], True), *((text, False) for text in stem[1:])]
+        for letter, choice in item.choices.items():
+            wrapped = textwrap.wrap(choice.text, WRAP - 9) or [""]
+            lines.append((f"    ({letter})  {wrapped[0]}", False))
+            lines += [(" " * 9 + more, False) for more in wrapped[1:]]
+        lines.append(("", False))
+    lines.append((f"({STATIC_TEXT}; the letters go in the answers cell.)", False))
+    return lines
+
+
+def quiz_figure(items: Sequence[Item], title: str = "") -> Figure:
+    """The questions and their lettered options as a figure (what a static renderer shows)."""
+    lines = picture_lines(items, title)
+    fig = plt.figure(figsize=(8, LINE * (len(lines) + 1)))
+    for row, (text, bold) in enumerate(lines):
+        y = 1 - (row + 0.8) / (len(lines) + 1)
+        fig.text(0.02, y, text, fontsize=9, family="DejaVu Sans Mono", weight="bold" if bold else "normal")
+    return fig
 
 
 def answers_line(answers: MutableMapping[str, str], items: Sequence[Item]) -> str:
@@ -87,6 +104,7 @@ class QuizView(ipywidgets.VBox):
         self.answers = {} if answers is None else answers
         self.show_feedback = bool(feedback)
         self.title = title
+        self._png = b""
         self.buttons: dict[str, ipywidgets.RadioButtons] = {}
         self.notes: dict[str, ipywidgets.HTML] = {}
         self.line = ipywidgets.HTML().add_class("pool-quiz-line")
@@ -126,9 +144,16 @@ class QuizView(ipywidgets.VBox):
         """How many items the recorded letters get right."""
         return sum(self.answers.get(item.id) == item.key for item in self.items)
 
+    @property
+    def png(self) -> bytes:
+        """The picture of the questions (:func:`quiz_figure`), drawn once."""
+        if not self._png:
+            self._png = figure_png(quiz_figure(self.items, self.title))
+        return self._png
+
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict]:
-        """The widget view, plus the questions as ``text/html`` and one line of text for static renderers."""
+        """The widget view, plus the picture of the questions and :data:`STATIC_TEXT` for static renderers."""
         data = super()._repr_mimebundle_(**kwargs)
-        data["text/html"] = static_html(self.items, self.title)
-        data["text/plain"] = f"Quiz: {len(self.items)} questions ({STATIC_NOTE})"
-        return data, {}
+        data["text/plain"] = STATIC_TEXT
+        picture, metadata = png_bundle(self.png)
+        return {**data, **picture}, metadata
