@@ -125,7 +125,7 @@ class QuizView(ipywidgets.VBox):
                 self._pick(item, buttons.value)
         self._update_line()
         super().__init__([*rows, self.line])
-        self.add_class("pool-quiz")
+        self.add_class("pool-quiz").add_class("pool-widget")  # the course's widget class: the browser suite finds it
 
     def _pick(self, item: Item, letter: str | None) -> None:
         if letter is None:
