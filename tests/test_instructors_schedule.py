@@ -63,7 +63,10 @@ def test_the_first_session_plans_each_exercise_at_the_first_timer_factor():
         assert first_timer == math.ceil(heading * FACTOR), exercise
     headings, planned_total = sum(h for _, h, _ in listed), sum(t for _, _, t in listed)
     demo = sum(int(m.group(1)) for row in session("Session 1") if (m := re.search(r", (\d+)$", row[2])))
-    assert f"{headings} minutes of exercises by their\nheadings, {planned_total} at the first-timer factor" in TEXT
+    assert (
+        f"{headings} minutes of exercises by their\nheadings, {planned_total} at the first-timer factor"
+        in TEXT
+    )
     assert f"{demo} of demo" in TEXT
 
 

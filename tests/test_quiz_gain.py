@@ -22,13 +22,26 @@ from poolutils.quiz.gain import LearnerScores, bootstrap_interval, class_gain, c
 PROFILES: dict[str, tuple[set[str] | None, set[str] | None]] = {
     "ann": ({"formula_floored", "same_floored", "zero_padding", "never_moves", "gap_has_params"}, set()),
     "bob": ({"unrounded_formula", "extra_cell_before", "padding_counted", "keepdims"}, {"extra_cell_before"}),
-    "cat": ({"formula_floored", "same_is_n", "odd_cell_dropped", "zero_padding", "padding_counted", "never_moves"},
-            {"zero_padding"}),
-    "dan": ({"size_ignores_stride", "extra_cell_before", "running_max_from_zero", "gap_has_params"},
-            {"gap_has_params", "running_max_from_zero"}),
+    "cat": (
+        {
+            "formula_floored",
+            "same_is_n",
+            "odd_cell_dropped",
+            "zero_padding",
+            "padding_counted",
+            "never_moves",
+        },
+        {"zero_padding"},
+    ),
+    "dan": (
+        {"size_ignores_stride", "extra_cell_before", "running_max_from_zero", "gap_has_params"},
+        {"gap_has_params", "running_max_from_zero"},
+    ),
     "eve": (set(), set()),  # 100% before: no individual gain
-    "fay": ({"formula_floored", "zero_padding", "never_moves", "channels_averaged", "same_floored"},
-            {"formula_floored"}),
+    "fay": (
+        {"formula_floored", "zero_padding", "never_moves", "channels_averaged", "same_floored"},
+        {"formula_floored"},
+    ),
     "gus": ({"same_floored"}, None),  # no post quiz
     "hal": (None, {"keepdims"}),  # no pre quiz
 }
@@ -49,8 +62,10 @@ def percent(name: str, profile: set[str]) -> float:
 def notebook(name: str, learner_id: str, profile: set[str]) -> str:
     answers = {item.id: answer(item, profile) for item in form(name)}
     source = f"learner_id = {learner_id!r}\nanswers = {answers!r}\n"
-    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# Quiz"},
-             {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": source}]
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": "# Quiz"},
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": source},
+    ]
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
@@ -70,7 +85,9 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 
 def paired() -> tuple[list[float], list[float]]:
-    pairs = [(percent("A", a), percent("B", b)) for a, b in PROFILES.values() if a is not None and b is not None]
+    pairs = [
+        (percent("A", a), percent("B", b)) for a, b in PROFILES.values() if a is not None and b is not None
+    ]
     return [p for p, _ in pairs], [q for _, q in pairs]
 
 
@@ -84,7 +101,7 @@ def test_the_summary_block_matches_a_hand_computation(graded):
     d = (mean_post - mean_pre) / math.sqrt((statistics.variance(pre) + statistics.variance(post)) / 2)
     assert f"n = {n} (only before: 1, only after: 1)" in text
     assert f"before (form A): {mean_pre:.1f}% right; after (form B): {mean_post:.1f}% right" in text
-    assert f"⟨g⟩ = (post − pre) / (100 − pre) = {g:.2f}" in text
+    assert f"⟨g⟩ = (post - pre) / (100 - pre) = {g:.2f}" in text
     assert f"mean of individual gains: {statistics.mean(gains):.2f} ({len(gains)} learners;" in text
     assert f"Cohen's d = {d:.2f} (95% bootstrap interval" in text
     # The synthetic class was built to learn: most misconceptions drop, so the gain is large and positive.
@@ -109,8 +126,13 @@ def test_the_csv_has_a_row_per_learner_with_pre_post_and_g(graded):
     assert list(next(iter(rows.values()))) == list(quiz_grading.CSV_COLUMNS)
     assert set(rows) == set(PROFILES)
     ann_pre, ann_post = percent("A", PROFILES["ann"][0]), percent("B", PROFILES["ann"][1])
-    assert rows["ann"] == {"learner": "ann", "learner_id": "ann-42", "pre": f"{ann_pre:.1f}",
-                           "post": f"{ann_post:.1f}", "g": f"{(ann_post - ann_pre) / (100 - ann_pre):.3f}"}
+    assert rows["ann"] == {
+        "learner": "ann",
+        "learner_id": "ann-42",
+        "pre": f"{ann_pre:.1f}",
+        "post": f"{ann_post:.1f}",
+        "g": f"{(ann_post - ann_pre) / (100 - ann_pre):.3f}",
+    }
     assert rows["eve"]["pre"] == "100.0" and rows["eve"]["g"] == ""
     assert rows["gus"]["post"] == "" and rows["gus"]["g"] == ""
     assert rows["hal"]["pre"] == "" and rows["hal"]["post"] == "90.0"
@@ -141,7 +163,9 @@ def test_pre_100_percent_for_everyone_leaves_the_gains_undefined():
 
 
 def test_learners_in_one_form_only_are_counted_not_paired():
-    gain = class_gain([LearnerScores("a", 50, None), LearnerScores("b", None, 80), LearnerScores("c", 20, 60)])
+    gain = class_gain(
+        [LearnerScores("a", 50, None), LearnerScores("b", None, 80), LearnerScores("c", 20, 60)]
+    )
     assert (gain.n, gain.only_pre, gain.only_post) == (1, 1, 1)
     assert gain.class_gain == pytest.approx(0.5)
     assert gain.cohens_d is None and gain.interval is None  # one pair has no spread
@@ -151,7 +175,9 @@ def test_learners_in_one_form_only_are_counted_not_paired():
 def test_distractor_denominators_are_each_forms_takers():
     rows = distractor_table(["x", "y"], [{1: "m", 2: None}], [{1: None, 2: "k"}, {1: "m", 2: "k"}])
     assert [(r.number, r.mistake, r.before, r.took_before, r.after, r.took_after) for r in rows] == [
-        (1, "m", 1, 1, 1, 2), (2, "k", 0, 1, 2, 2)]
+        (1, "m", 1, 1, 1, 2),
+        (2, "k", 0, 1, 2, 2),
+    ]
 
 
 def test_unreadable_answers_get_a_sentence(tmp_path):
@@ -164,3 +190,36 @@ def test_unreadable_answers_get_a_sentence(tmp_path):
     result = quiz_grading.read({"zed": [tmp_path / "quiz_before.ipynb"]})["zed"]
     assert result.problems == ["quiz_before.ipynb: the file is not a notebook"]
     assert "no form read" in quiz_grading.learner_line(result)
+
+
+def test_quiz_and_exercise_notebooks_are_graded_together(tmp_path, capsys):
+    learner = tmp_path / "submissions" / "ann"
+    learner.mkdir(parents=True)
+    (learner / "01_output_size.ipynb").write_bytes(
+        (Path(__file__).parents[1] / "solutions/01_output_size.ipynb").read_bytes()
+    )
+    (learner / "quiz_before.ipynb").write_text(notebook("A", "otter", {"formula_floored", "zero_padding"}))
+    (learner / "quiz_after.ipynb").write_text(notebook("B", "otter", set()))
+    out = tmp_path / "grades"
+    status = main(
+        [
+            str(tmp_path / "submissions"),
+            "--summary",
+            str(out),
+            "--csv",
+            str(out / "grades.csv"),
+            "--seed",
+            "3",
+            "--jobs",
+            "1",
+        ]
+    )
+    printed = capsys.readouterr().out
+    pre = percent("A", {"formula_floored", "zero_padding"})
+    assert f"quiz: before (form A) {pre:.0f}%, after (form B) 100%, g = 1.00" in printed
+    assert "ignored: quiz" not in printed
+    assert status == 0  # the quiz never fails a learner: it is not an exercise
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "| 1.1 " in summary and "## Concept quiz: what the class learned" in summary
+    assert (out / "grades.csv").read_text().startswith("learner,notebook,exercise")
+    assert (out / "grades_quiz.csv").read_text().splitlines()[1] == f"ann,otter,{pre:.1f},100.0,1.000"

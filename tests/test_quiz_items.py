@@ -22,7 +22,9 @@ def _size(n, f, s, padding):
 
 def _split(n, f, s):
     # The mean of 1..n over the first and last 'same' windows tells how many real cells they hold.
-    means = keras_pool("avg", np.arange(1.0, n + 1)[None, :, None], pool_size=f, strides=s, padding="same")[0, :, 0]
+    means = keras_pool("avg", np.arange(1.0, n + 1)[None, :, None], pool_size=f, strides=s, padding="same")[
+        0, :, 0
+    ]
     before = f + 1 - round(2 * float(means[0]))
     last_start = round(2 * float(means[-1])) - n - 1
     return before, last_start + f - n
@@ -56,12 +58,16 @@ ORACLES = {
     "ceil_size": lambda n, f, s: _size(n, f, s, "valid"),
     "same_size": lambda n, f, s: _size(n, f, s, "same"),
     "padding_split": _split,
-    "max_same": lambda x, f=2, s=2: keras_pool("max", np.asarray(x, float)[None, ..., None], pool_size=f,
-                                               strides=s, padding="same")[0, ..., 0],
-    "avg_same": lambda x, f=2, s=2: keras_pool("avg", np.asarray(x, float)[None, ..., None], pool_size=f,
-                                               strides=s, padding="same")[0, ..., 0],
+    "max_same": lambda x, f=2, s=2: keras_pool(
+        "max", np.asarray(x, float)[None, ..., None], pool_size=f, strides=s, padding="same"
+    )[0, ..., 0],
+    "avg_same": lambda x, f=2, s=2: keras_pool(
+        "avg", np.asarray(x, float)[None, ..., None], pool_size=f, strides=s, padding="same"
+    )[0, ..., 0],
     "divisor": _divisors,
-    "gap_shape": lambda shape: tuple(keras().layers.GlobalAveragePooling2D()(np.zeros(shape, np.float32)).shape),
+    "gap_shape": lambda shape: tuple(
+        keras().layers.GlobalAveragePooling2D()(np.zeros(shape, np.float32)).shape
+    ),
     "shift": _shift,
     "pool_weights": _pool_weights,
     "head_weights": lambda h, w, c, k: check_head_params.oracle(h, w, c, k)[1],
@@ -71,8 +77,12 @@ ORACLES = {
     "torch_average": lambda x, k, s, p: keras_zero_padded("avg", np.asarray(x, float), k, s, p),
 }
 
-QUESTIONS = [(f"{name}{n}", row[0], row[1 + i]) for i, name in enumerate("AB") for n, row in enumerate(PLAN, 1)]
-QUESTIONS += [(f"L{lesson}.{k}", c, a) for lesson, rows in LESSONS.items() for k, (c, a) in enumerate(rows, 1)]
+QUESTIONS = [
+    (f"{name}{n}", row[0], row[1 + i]) for i, name in enumerate("AB") for n, row in enumerate(PLAN, 1)
+]
+QUESTIONS += [
+    (f"L{lesson}.{k}", c, a) for lesson, rows in LESSONS.items() for k, (c, a) in enumerate(rows, 1)
+]
 QUESTIONS += [(f"R{lesson}.{k}", c, a) for lesson, rows in RECALL.items() for k, (c, a) in enumerate(rows, 1)]
 ITEMS = {item.id: item for item in [*form("A"), *form("B")]}
 ITEMS |= {i.id: i for lesson in LESSONS for i in lesson_items(lesson)}
@@ -92,7 +102,11 @@ def test_the_key_is_keras_answer(item_id, concept, args):
 
 
 def _catalogued_keys() -> set[str]:
-    keys = {getattr(catalogue, name).key for name in dir(catalogue) if hasattr(getattr(catalogue, name), "diagnosis")}
+    keys = {
+        getattr(catalogue, name).key
+        for name in dir(catalogue)
+        if hasattr(getattr(catalogue, name), "diagnosis")
+    }
     for mode in ("max", "avg"):
         keys |= {mk.key for mk in catalogue.map_mistakes(mode) + catalogue.map_2x2_mistakes(mode)}
     keys |= {mk.key for mk in catalogue.DIVISOR_MISTAKES}
@@ -117,7 +131,15 @@ def test_the_forms_are_matched_and_different():
     assert [i.concept for i in a] == [i.concept for i in b]
     assert all(x.stem != y.stem for x, y in zip(a, b))
     covered = {i.concept for i in a}
-    assert {"valid_size", "ceil_size", "same_size", "padding_split", "max_same", "avg_same", "divisor"} <= covered
+    assert {
+        "valid_size",
+        "ceil_size",
+        "same_size",
+        "padding_split",
+        "max_same",
+        "avg_same",
+        "divisor",
+    } <= covered
     assert {"gap_shape", "shift", "pool_weights"} <= covered
     # Matched: the same named mistakes are offered in both forms, item by item (where the numbers allow).
     for x, y in zip(a, b):

@@ -81,7 +81,9 @@ def insert(path: Path, write: bool = True) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: notebooks/ and solutions/)")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook lacks its cells")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a notebook lacks its cells"
+    )
     args = parser.parse_args(argv)
     paths = args.paths or sorted([*REPO.glob("notebooks/0*.ipynb"), *REPO.glob("solutions/0*.ipynb")])
     missing = [p for p in paths if not p.is_file()]

@@ -25,7 +25,9 @@ def concept_quiz(name: str, answers: MutableMapping[str, str] | None = None) -> 
 
     Form A gives no feedback (it measures what the class knows before); form B does.
     """
-    title = "Concept quiz, form " + name + (" (before the session)" if name == "A" else " (after the session)")
+    title = (
+        "Concept quiz, form " + name + (" (before the session)" if name == "A" else " (after the session)")
+    )
     return QuizView(form(name), answers, feedback=name != "A", title=title)
 
 

@@ -1,7 +1,7 @@
 """What the class learned: pre and post scores, normalised gain, Cohen's d, and which wrong options moved.
 
 The figures follow the physics-education convention (Hake 1998): the class
-gain is ⟨g⟩ = (post − pre) / (100 − pre) on the class's mean percentages; a
+gain is ⟨g⟩ = (post - pre) / (100 - pre) on the class's mean percentages; a
 learner's own gain is the same ratio on their scores, undefined (and left out
 of the mean) at pre = 100%. Cohen's d divides the mean change by the pooled
 standard deviation sqrt((sd_pre² + sd_post²) / 2) (sample standard
@@ -32,7 +32,7 @@ class LearnerScores:
 
     @property
     def gain(self) -> float | None:
-        """(post − pre) / (100 − pre), or None without both scores or at pre = 100%.
+        """(post - pre) / (100 - pre), or None without both scores or at pre = 100%.
 
         Examples
         --------
@@ -61,7 +61,7 @@ class Gain:
 
 
 def cohens_d(pre: Sequence[float], post: Sequence[float]) -> float | None:
-    """(mean post − mean pre) / sqrt((sd_pre² + sd_post²) / 2); None with fewer than 2 or no spread.
+    """(mean post - mean pre) / sqrt((sd_pre² + sd_post²) / 2); None with fewer than 2 or no spread.
 
     Examples
     --------
@@ -140,20 +140,24 @@ def gain_lines(gain: Gain, resamples: int = BOOTSTRAP, seed: int = SEED) -> list
     >>> print("\\n".join(gain_lines(class_gain([LearnerScores("a", 40, 70), LearnerScores("b", 60, 80)]))))
     - learners with both forms: n = 2 (only before: 0, only after: 0)
     - before (form A): 50.0% right; after (form B): 75.0% right
-    - class gain ⟨g⟩ = (post − pre) / (100 − pre) = 0.50
+    - class gain ⟨g⟩ = (post - pre) / (100 - pre) = 0.50
     - mean of individual gains: 0.50 (2 learners; a learner with 100% before has no gain)
     - Cohen's d = 2.24 (95% bootstrap interval 2.24 to 2.24; 2000 resamples, seed 0)
     """
-    lines = [f"- learners with both forms: n = {gain.n} (only before: {gain.only_pre}, only after: {gain.only_post})"]
+    lines = [
+        f"- learners with both forms: n = {gain.n} (only before: {gain.only_pre}, only after: {gain.only_post})"
+    ]
     if gain.n == 0:
         return [*lines, "- no learner took both forms: no gain to report"]
     interval = (
-        f"95% bootstrap interval {gain.interval[0]:.2f} to {gain.interval[1]:.2f}" if gain.interval else "no interval"
+        f"95% bootstrap interval {gain.interval[0]:.2f} to {gain.interval[1]:.2f}"
+        if gain.interval
+        else "no interval"
     )
     return [
         *lines,
         f"- before (form A): {gain.pre:.1f}% right; after (form B): {gain.post:.1f}% right",
-        f"- class gain ⟨g⟩ = (post − pre) / (100 − pre) = {_number(gain.class_gain)}",
+        f"- class gain ⟨g⟩ = (post - pre) / (100 - pre) = {_number(gain.class_gain)}",
         f"- mean of individual gains: {_number(gain.mean_gain)} ({gain.gains_counted} learners; "
         "a learner with 100% before has no gain)",
         f"- Cohen's d = {_number(gain.cohens_d)} ({interval}; {resamples} resamples, seed {seed})",

@@ -164,7 +164,9 @@ def valid_size(item_id: str, n: int, f: int, s: int) -> Item:
 def ceil_size(item_id: str, n: int, f: int, s: int) -> Item:
     """The formula (n - f + 1) / s gives a fraction: what does Keras do with it?"""
     fraction = (n - f + 1) / s
-    wrong = [(mk, mk.fn(n, f, s)) for mk in (m.article_size, m.article_size_floored, m.same_formula_for_valid)]
+    wrong = [
+        (mk, mk.fn(n, f, s)) for mk in (m.article_size, m.article_size_floored, m.same_formula_for_valid)
+    ]
     return build(
         item_id,
         "ceil_size",

@@ -125,7 +125,8 @@ class QuizView(ipywidgets.VBox):
                 self._pick(item, buttons.value)
         self._update_line()
         super().__init__([*rows, self.line])
-        self.add_class("pool-quiz").add_class("pool-widget")  # the course's widget class: the browser suite finds it
+        # pool-widget: the class every widget of the course carries (the browser suite finds it).
+        self.add_class("pool-quiz").add_class("pool-widget")
 
     def _pick(self, item: Item, letter: str | None) -> None:
         if letter is None:
@@ -137,7 +138,9 @@ class QuizView(ipywidgets.VBox):
 
     def _update_line(self) -> None:
         line = answers_line(self.answers, self.items)
-        self.line.value = f"<p>Answers so far (paste into the answers cell to keep them):</p><pre>{html.escape(line)}</pre>"
+        self.line.value = (
+            f"<p>Answers so far (paste into the answers cell to keep them):</p><pre>{html.escape(line)}</pre>"
+        )
 
     @property
     def score(self) -> int:

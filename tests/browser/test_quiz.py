@@ -19,7 +19,13 @@ from playwright.sync_api import expect
 from poolutils.quiz import concept_quiz, form
 
 from .conftest import NOTEBOOKS, Lab
-from .test_lab import assert_clean_run, assert_stored_widgets_show_their_picture, open_notebook, run_all, shoot
+from .test_lab import (
+    assert_clean_run,
+    assert_stored_widgets_show_their_picture,
+    open_notebook,
+    run_all,
+    shoot,
+)
 
 pytestmark = pytest.mark.browser
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
