@@ -69,10 +69,25 @@ def notebook(name: str, learner_id: str, profile: set[str]) -> str:
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    root = tmp_path_factory.mktemp("class")
-    for learner, (pre, post) in PROFILES.items():
+def drawn_class(size: int, seed: int) -> dict[str, tuple[set[str] | None, set[str] | None]]:
+    """A class of ``size`` learners: each holds each misconception with p = 0.3 before and keeps it with
+    p = 0.3 after (a few pick one up); one in ten misses the quiz after, one in fifteen the quiz before."""
+    rng = np.random.default_rng(seed)
+    names = sorted({c.mistake for i in [*form("A"), *form("B")] for c in i.choices.values()} - {None})
+    profiles = {}
+    for k in range(size):
+        before = {n for n in names if rng.random() < 0.3}
+        after = {n for n in before if rng.random() < 0.3} | {n for n in names if rng.random() < 0.03}
+        draw = rng.random()
+        profiles[f"learner{k:02d}"] = (None if draw > 14 / 15 else before, None if draw < 0.1 else after)
+    return profiles
+
+
+THIRTY = drawn_class(30, seed=7)
+
+
+def grade_class(root: Path, profiles: dict) -> tuple[Path, str]:
+    for learner, (pre, post) in profiles.items():
         folder = root / "submissions" / learner
         folder.mkdir(parents=True)
         if pre is not None:
@@ -84,28 +99,61 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return out, (out / "summary.md").read_text(encoding="utf-8")
 
 
-def paired() -> tuple[list[float], list[float]]:
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    return grade_class(tmp_path_factory.mktemp("class"), PROFILES)
+
+
+@pytest.fixture(scope="module")
+def graded_thirty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    return grade_class(tmp_path_factory.mktemp("thirty"), THIRTY)
+
+
+def paired(profiles: dict = PROFILES) -> tuple[list[float], list[float]]:
     pairs = [
-        (percent("A", a), percent("B", b)) for a, b in PROFILES.values() if a is not None and b is not None
+        (percent("A", a), percent("B", b)) for a, b in profiles.values() if a is not None and b is not None
     ]
     return [p for p, _ in pairs], [q for _, q in pairs]
 
 
 def test_the_summary_block_matches_a_hand_computation(graded):
-    _, text = graded
+    check_block(graded[1], PROFILES)
+    # The synthetic class was built to learn: most misconceptions drop, so the gain is large and positive.
     pre, post = paired()
+    assert (sum(post) - sum(pre)) / (100 * len(pre) - sum(pre)) > 0.5 and cohens_d(pre, post) > 1
+
+
+def test_a_class_of_thirty_drawn_from_profiles(graded_thirty):
+    check_block(graded_thirty[1], THIRTY)
+    takers_a = [a for a, _ in THIRTY.values() if a is not None]
+    takers_b = [b for _, b in THIRTY.values() if b is not None]
+    wrong = {"A": 0, "B": 0}
+    for number, (a, b) in enumerate(zip(form("A"), form("B")), start=1):
+        for mistake in sorted({c.mistake for c in a.choices.values()} - {None}):
+            # Who picked the option: the letter each profile leads to, counted here from the profiles.
+            before = sum(a.choices[answer(a, p)].mistake == mistake for p in takers_a)
+            after = sum(b.choices[answer(b, p)].mistake == mistake for p in takers_b)
+            wrong["A"], wrong["B"] = wrong["A"] + before, wrong["B"] + after
+            if before or after:
+                row = f"| {number} {a.concept} | {mistake} | {before} of {len(takers_a)} | {after} of {len(takers_b)} |"
+                assert row in graded_thirty[1]
+    assert wrong["B"] / len(takers_b) < wrong["A"] / len(takers_a) / 2
+
+
+def check_block(text: str, profiles: dict) -> None:
+    pre, post = paired(profiles)
+    only_pre = sum(a is not None and b is None for a, b in profiles.values())
+    only_post = sum(a is None and b is not None for a, b in profiles.values())
     n = len(pre)
     mean_pre, mean_post = sum(pre) / n, sum(post) / n
     g = (mean_post - mean_pre) / (100 - mean_pre)
     gains = [(q - p) / (100 - p) for p, q in zip(pre, post) if p < 100]
     d = (mean_post - mean_pre) / math.sqrt((statistics.variance(pre) + statistics.variance(post)) / 2)
-    assert f"n = {n} (only before: 1, only after: 1)" in text
+    assert f"n = {n} (only before: {only_pre}, only after: {only_post})" in text
     assert f"before (form A): {mean_pre:.1f}% right; after (form B): {mean_post:.1f}% right" in text
     assert f"⟨g⟩ = (post - pre) / (100 - pre) = {g:.2f}" in text
     assert f"mean of individual gains: {statistics.mean(gains):.2f} ({len(gains)} learners;" in text
     assert f"Cohen's d = {d:.2f} (95% bootstrap interval" in text
-    # The synthetic class was built to learn: most misconceptions drop, so the gain is large and positive.
-    assert g > 0.5 and d > 1
 
 
 def test_the_distractor_table_counts_the_profiles(graded):
