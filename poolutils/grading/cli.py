@@ -30,6 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import poolutils
+from poolutils.grading import quiz as quiz_grading  # the concept quiz: read, never run
 from poolutils.grading import report
 from poolutils.grading.integrity import changes, fingerprint
 from poolutils.grading.judging import NOT_RUN, PASSED, VERDICTS, Exercise, copied, judge, prepare
@@ -120,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         groups = {learner: classify(learner, paths) for learner, paths in collect(args.paths).items()}
     except FileNotFoundError as err:
         parser.error(str(err))
+    # Quiz answers are read now, before any kernel starts (see poolutils.grading.quiz).
+    quizzes = quiz_grading.read({learner: [s.path for s in subs] for learner, subs in groups.items()})
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
     print(f"grading seed {seed} (replay these cases with --seed {seed})", flush=True)
     counted = [s for subs in groups.values() for s in subs if s.number is not None]
@@ -134,14 +137,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     all_ok = not stop and bool(counted)
     for learner, subs in groups.items():
         mine = [grades[id(s)] for s in subs if id(s) in grades]
-        ignored = [s for s in subs if s.number is None]
+        ignored = [s for s in subs if s.number is None and not quiz_grading.is_quiz(s.path)]
         ignored += [
             replace(s, ignored="not graded: grading stopped first") for s in subs if _ungraded(s, grades)
         ]
         print(report.learner_table(learner, mine, ignored), flush=True)
+        if learner in quizzes:
+            print(quiz_grading.learner_line(quizzes[learner]) + "\n", flush=True)
         all_ok = all_ok and all(g.ok for g in mine) and len(mine) == sum(s.number is not None for s in subs)
     ordered = [grades[id(s)] for s in counted if id(s) in grades]
-    _write_outputs(args, groups, grades, ordered, seed)
+    _write_outputs(args, groups, grades, ordered, seed, quizzes)
     if stop:
         print(f"STOPPED: {stop}", flush=True)
         return STOPPED
@@ -223,10 +228,15 @@ def _suspects(changed: list[tuple[Path, str]], running: list[Submission], spans:
     return [f"{s.learner}/{s.name}" for s in (named or running)]
 
 
-def _write_outputs(args: argparse.Namespace, groups: dict, grades: dict, ordered: list, seed: int) -> None:
+def _write_outputs(
+    args: argparse.Namespace, groups: dict, grades: dict, ordered: list, seed: int, quizzes: dict
+) -> None:
     if args.csv:
         report.write_csv(ordered, args.csv)
         _progress(f"wrote {args.csv}")
+        if quizzes:
+            quiz_grading.write_csv(quizzes, quiz_grading.csv_path(args.csv))
+            _progress(f"wrote {quiz_grading.csv_path(args.csv)}")
     if args.feedback:
         args.feedback.mkdir(parents=True, exist_ok=True)
         for learner, subs in groups.items():
@@ -236,7 +246,8 @@ def _write_outputs(args: argparse.Namespace, groups: dict, grades: dict, ordered
         _progress(f"wrote {len(groups)} feedback file(s) to {args.feedback}")
     if args.summary:
         args.summary.mkdir(parents=True, exist_ok=True)
-        (args.summary / "summary.md").write_text(report.summary(ordered, seed), encoding="utf-8")
+        text = report.summary(ordered, seed) + quiz_grading.summary_block(quizzes)
+        (args.summary / "summary.md").write_text(text, encoding="utf-8")
         if ordered:
             report.chart(ordered, args.summary / "pass_rates.png")
         _progress(f"wrote {args.summary / 'summary.md'} and pass_rates.png")
