@@ -19,6 +19,7 @@ import numpy as np
 from poolutils._validation import data_format_name, input_array, int_tuple, numeric_array, spatial_axes
 from poolutils.modes import kind as pooling_kind
 
+
 def keras() -> Any:
     """Import Keras (on TensorFlow) in its default configuration, without its start-up lines.
 

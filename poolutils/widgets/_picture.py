@@ -26,6 +26,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from poolutils.explain import format_value
+from poolutils.plotting import CMAP, finite_range
 
 SCALE = 2
 # Colours as in poolutils.plotting: "tab:orange" for the window, "tab:purple" for a second one.
@@ -43,11 +44,13 @@ CELL = 30
 MIN_CELL = 10
 # Below this side the numbers no longer fit in a cell: the colours alone show the map.
 MIN_CELL_WITH_TEXT = 22
+# Height of a grid's title line.
+TITLE = 18
 # The widest a grid may be drawn, in CSS pixels: a widget stays within a notebook's width.
 GRID_SPAN = 330
 FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 # matplotlib's "Blues" colour map, sampled once: the same colours as the static plots.
-BLUES = [tuple(int(255 * c) for c in rgba[:3]) for rgba in matplotlib.colormaps["Blues"](np.linspace(0, 1, 256))]
+BLUES = [tuple(int(255 * c) for c in rgba[:3]) for rgba in matplotlib.colormaps[CMAP](np.linspace(0, 1, 256))]
 
 Colour = tuple[int, int, int]
 
@@ -167,18 +170,6 @@ def cell_side(rows: int, cols: int, span: float = GRID_SPAN) -> int:
     return int(max(MIN_CELL, min(CELL, span // max(rows, cols))))
 
 
-def finite_range(*arrays: np.ndarray) -> tuple[float, float]:
-    """The smallest and largest finite value of ``arrays``; (0, 1) when none is finite.
-
-    Examples
-    --------
-    >>> finite_range(np.array([np.nan, -np.inf, 2.0, 5.0]))
-    (2.0, 5.0)
-    """
-    finite = np.concatenate([a[np.isfinite(a)].ravel() for a in (np.asarray(a, float) for a in arrays)])
-    return (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-
-
 def colour_of(value: float, lo: float, hi: float) -> tuple[Colour, Colour]:
     """(face, text colour) of a cell holding ``value`` on the scale ``lo .. hi``."""
     if np.isnan(value):
@@ -260,11 +251,9 @@ def draw_grid(
         canvas.circle(gx + (c + 0.5) * cell, gy + (r + 0.5) * cell, 0.38 * cell, WINNER)
 
 
-# Height of a grid's title line, CSS pixels.
-TITLE = 18
-
-
-def grid_size(shape: tuple[int, int], cell: int, padding: tuple[int, int, int, int] = (0, 0, 0, 0)) -> tuple[int, int]:
+def grid_size(
+    shape: tuple[int, int], cell: int, padding: tuple[int, int, int, int] = (0, 0, 0, 0)
+) -> tuple[int, int]:
     """Width and height in CSS pixels that :func:`draw_grid` covers.
 
     Examples
@@ -291,7 +280,13 @@ def draw_grids(panels: Sequence[dict], gap: int = 24, margin: int = 8) -> Canvas
     canvas = Canvas(width, height)
     x = margin
     for panel, (w, _) in zip(panels, sizes):
-        draw_grid(canvas, x, margin, **{k: v for k, v in panel.items() if k not in ("values", "cell")},
-                  values=panel["values"], cell=panel["cell"])
+        draw_grid(
+            canvas,
+            x,
+            margin,
+            **{k: v for k, v in panel.items() if k not in ("values", "cell")},
+            values=panel["values"],
+            cell=panel["cell"],
+        )
         x += w + gap
     return canvas

@@ -13,8 +13,9 @@ import numpy as np
 
 from poolutils.explain import explain_cell
 from poolutils.modes import pooling
+from poolutils.plotting import finite_range
 from poolutils.widgets._grid import drawn_padding, feature_map, window_controls
-from poolutils.widgets._picture import Canvas, cell_side, draw_grids, finite_range
+from poolutils.widgets._picture import Canvas, cell_side, draw_grids
 from poolutils.widgets._ui import PoolWidget, build_widget
 
 # Seed of the default input: a 6x6 map whose negative values show that
@@ -55,10 +56,21 @@ def render_step(
     scale = finite_range(np.asarray(x2d), out)
     return draw_grids(
         [
-            {"values": np.asarray(x2d), "cell": cell, "title": "input", "padding": pad,
-             "value_range": scale, "highlight": info["window"].cells},
-            {"values": out, "cell": cell, "title": f"{mode} pool output", "value_range": scale,
-             "highlight": np.array([info["position"]])},
+            {
+                "values": np.asarray(x2d),
+                "cell": cell,
+                "title": "input",
+                "padding": pad,
+                "value_range": scale,
+                "highlight": info["window"].cells,
+            },
+            {
+                "values": out,
+                "cell": cell,
+                "title": f"{mode} pool output",
+                "value_range": scale,
+                "highlight": np.array([info["position"]]),
+            },
         ]
     ), info
 
