@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from poolutils._validation import array_of_rank
+from poolutils._validation import array_of_rank, as_int
 from poolutils.explain import adaptive_cells, format_value
 from poolutils.plotting import finite_range
 from poolutils.widgets._picture import BLUE, HIGHLIGHT, MUTED, NAN_FACE, TEXT, Canvas
 from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, mode_toggle
 
 MAX_SIZE = 16
+# Where the input size slider starts when the caller does not say.
+DEFAULT_INPUT_SIZE = 10
 # The most values the explorer takes: one bar per value must stay wider than a few pixels.
 MAX_VALUES = 64
 # Bar column width and plot heights, CSS pixels.
@@ -115,7 +117,7 @@ def render_adaptive(values: np.ndarray, input_size: int, output_size: int, mode:
 
 
 def adaptive_pooling_explorer(
-    values: np.ndarray | None = None, input_size: int = 10, output_size: int = 4, mode: str = "max"
+    values: np.ndarray | None = None, input_size: int | None = None, output_size: int = 4, mode: str = "max"
 ) -> PoolWidget:
     """Choose an input size, an output size and a mode; see the adaptive windows.
 
@@ -125,8 +127,11 @@ def adaptive_pooling_explorer(
         The input, 1 to :data:`MAX_VALUES` (64) numbers; NaN and infinities
         are drawn. Defaults to :func:`default_values`. The input size slider
         goes up to ``n``, the output size slider to :data:`MAX_SIZE`.
-    input_size, output_size : int
-        Starting values of the sliders.
+    input_size : int, optional
+        Starting value of the input size slider, 1 to ``n``; None starts at
+        :data:`DEFAULT_INPUT_SIZE` or ``n``, whichever is smaller.
+    output_size : int
+        Starting value of the output size slider.
     mode : {'max', 'avg'}
 
     Returns
@@ -144,7 +149,16 @@ def adaptive_pooling_explorer(
     ((0, 2, 5), (3, 6, 8))
     """
     values = default_values() if values is None else explorer_values(values)
-    # Start values are checked like the sliders' range, never clamped into it.
+    if input_size is None:
+        input_size = min(DEFAULT_INPUT_SIZE, len(values))
+    # Start values are checked like the sliders' range, never clamped into it; the input
+    # size's range comes from `values`, so its refusal says so.
+    size = as_int(input_size)
+    if size is not None and not isinstance(input_size, bool) and size > len(values):
+        raise ValueError(
+            f"`input_size` must be an integer from 1 to {len(values)}, the length of `values`. "
+            f"Received: input_size={input_size!r}."
+        )
     controls = {
         "input_size": int_slider("input size", input_size, 1, len(values), continuous_update=False),
         "output_size": int_slider("output size", output_size, 1, MAX_SIZE, continuous_update=False),
