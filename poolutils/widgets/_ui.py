@@ -41,7 +41,7 @@ PNG_MIME = "image/png"
 
 
 class PoolWidget(ipywidgets.VBox):
-    """Controls, an HTML readout and a figure, kept in step with a render function.
+    """Controls, an HTML readout and a picture, kept in step with a render function.
 
     Attributes
     ----------
