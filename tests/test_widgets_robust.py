@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt
 from poolutils.keras_check import keras_pool
 from poolutils.plotting import finite_range, plot_grid, plot_pooling_step
 from poolutils.widgets._grid import MAX_MAP_SIDE
-from poolutils.widgets._picture import BLUES, NAN_FACE, SCALE, TITLE, cell_side
+from poolutils.widgets._picture import BLUES, INDEX, NAN_FACE, SCALE, TITLE, cell_side
 from poolutils.widgets.adaptive import MAX_VALUES, adaptive_pooling_explorer
 from poolutils.widgets.gradients import gradient_router
 from poolutils.widgets.images import MAX_IMAGE_SIDE, image_pooling_explorer
@@ -49,7 +49,7 @@ def pixel(png: bytes, x: float, y: float) -> tuple[int, int, int]:
 def input_cell_corner(widget, row: int, col: int) -> tuple[float, float]:
     """A point inside input cell (row, col) of a stepper picture with no padding, clear of its text."""
     cell = cell_side(*EXTREME.shape)
-    return MARGIN + col * cell + 3, MARGIN + TITLE + row * cell + 3
+    return MARGIN + INDEX + col * cell + 3, MARGIN + TITLE + row * cell + 3
 
 
 def test_stepper_draws_nan_and_infinities_in_their_colours():

@@ -46,6 +46,8 @@ MIN_CELL = 10
 MIN_CELL_WITH_TEXT = 22
 # Height of a grid's title line.
 TITLE = 18
+# Room for the row numbers left of a grid and the column numbers under it.
+INDEX = 16
 # The widest a grid may be drawn, in CSS pixels: a widget stays within a notebook's width.
 GRID_SPAN = 330
 FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
@@ -215,8 +217,15 @@ def draw_grid(
     top, bottom, left, right = padding
     height, width = values.shape
     lo, hi = finite_range(values) if value_range is None else value_range
-    canvas.text(x0, y0 + 8, title, size=12, anchor="lm")
-    gx, gy = x0 + left * cell, y0 + TITLE + top * cell  # where cell (0, 0) starts
+    canvas.text(x0 + INDEX, y0 + 8, title, size=12, anchor="lm")
+    gx, gy = x0 + INDEX + left * cell, y0 + TITLE + top * cell  # where cell (0, 0) starts
+    # Row and column numbers, as the readouts name cells: every one, or every 4th on a large map.
+    step = 1 if cell >= 16 else 4
+    for r in range(0, height, step):
+        canvas.text(gx - left * cell - 3, gy + (r + 0.5) * cell, str(r), size=9, colour=MUTED, anchor="rm")
+    for c in range(0, width, step):
+        y = gy + (height + bottom) * cell + 8
+        canvas.text(gx + (c + 0.5) * cell, y, str(c), size=9, colour=MUTED)
     for r in range(-top, height + bottom):
         for c in range(-left, width + right):
             if not (0 <= r < height and 0 <= c < width):
@@ -259,10 +268,10 @@ def grid_size(
     Examples
     --------
     >>> grid_size((6, 6), 30, (0, 1, 0, 1))
-    (210, 228)
+    (226, 244)
     """
     top, bottom, left, right = padding
-    return (shape[1] + left + right) * cell, (shape[0] + top + bottom) * cell + TITLE
+    return (shape[1] + left + right) * cell + INDEX, (shape[0] + top + bottom) * cell + TITLE + INDEX
 
 
 def draw_grids(panels: Sequence[dict], gap: int = 24, margin: int = 8) -> Canvas:
@@ -272,9 +281,14 @@ def draw_grids(panels: Sequence[dict], gap: int = 24, margin: int = 8) -> Canvas
     --------
     >>> canvas = draw_grids([{"values": np.eye(2), "cell": 30}, {"values": np.ones((1, 1)), "cell": 30}])
     >>> canvas.width, canvas.height
-    (130, 94)
+    (162, 110)
     """
     sizes = [grid_size(p["values"].shape, p["cell"], p.get("padding", (0, 0, 0, 0))) for p in panels]
+    # A title wider than its grid widens the panel, so it never runs into the next one.
+    sizes = [
+        (max(w, INDEX + round(font(12).getlength(p.get("title", "")) / SCALE) + 4), h)
+        for p, (w, h) in zip(panels, sizes)
+    ]
     width = sum(w for w, _ in sizes) + gap * (len(panels) - 1) + 2 * margin
     height = max(h for _, h in sizes) + 2 * margin
     canvas = Canvas(width, height)

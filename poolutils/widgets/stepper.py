@@ -46,7 +46,7 @@ def render_step(
     --------
     >>> canvas, info = render_step(default_map(), 2, 2, "valid", 0)
     >>> info["position"], (canvas.width, canvas.height)
-    ((0, 0), (310, 214))
+    ((0, 0), (355, 230))
     """
     info = explain_cell(x2d, pool_size, stride, padding, position, mode)
     out, windows, pad = info["output"], info["windows"], drawn_padding(info["windows"])
