@@ -12,31 +12,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from poolutils import pooling
 from poolutils._validation import data_format_name, input_array, int_tuple, numeric_array, spatial_axes
-
-OURS: dict[str, Callable[..., np.ndarray]] = {
-    "max": pooling.max_pool,
-    "avg": pooling.avg_pool,
-    "global_max": pooling.global_max_pool,
-    "global_avg": pooling.global_avg_pool,
-    "adaptive_max": pooling.adaptive_max_pool,
-    "adaptive_avg": pooling.adaptive_avg_pool,
-}
-
-LAYERS = {
-    "max": "MaxPooling{}D",
-    "avg": "AveragePooling{}D",
-    "global_max": "GlobalMaxPooling{}D",
-    "global_avg": "GlobalAveragePooling{}D",
-    "adaptive_max": "AdaptiveMaxPooling{}D",
-    "adaptive_avg": "AdaptiveAveragePooling{}D",
-}
+from poolutils.modes import kind as pooling_kind
 
 
 def keras() -> Any:
@@ -73,9 +54,7 @@ def keras() -> Any:
 
 def layer_name(kind: str, rank: int) -> str:
     """Name of the Keras layer for ``kind`` ('max', 'avg', 'global_max', ...) and spatial rank."""
-    if kind not in LAYERS:
-        raise ValueError(f"`kind` must be one of {sorted(LAYERS)}. Received: kind={kind!r}.")
-    return LAYERS[kind].format(rank)
+    return pooling_kind(kind).layer(rank)
 
 
 def keras_pool(kind: str, x: np.ndarray, **kwargs: Any) -> np.ndarray:
@@ -193,23 +172,24 @@ def check_against_keras(
     """
     x = input_array(x)
     name = layer_name(kind, x.ndim - 2)
-    ours = OURS[kind](x, **kwargs)
+    function = pooling_kind(kind).ours
+    ours = function(x, **kwargs)
     # Keras' average layers refuse integers; they would see float32 anyway.
     theirs = keras_pool(kind, x.astype(np.float32) if "avg" in kind and x.dtype.kind != "f" else x, **kwargs)
     if ours.shape != theirs.shape:
         raise AssertionError(
-            f"{OURS[kind].__name__} gives shape {ours.shape}, keras.layers.{name} {theirs.shape}."
+            f"{function.__name__} gives shape {ours.shape}, keras.layers.{name} {theirs.shape}."
         )
     if x.dtype.kind in "iu" and theirs.dtype.kind in "iu" and ours.dtype != theirs.dtype:
         raise AssertionError(
-            f"{OURS[kind].__name__} gives dtype {ours.dtype}, keras.layers.{name} {theirs.dtype}."
+            f"{function.__name__} gives dtype {ours.dtype}, keras.layers.{name} {theirs.dtype}."
         )
     np.testing.assert_allclose(
         ours, theirs, rtol=rtol, atol=atol, err_msg=f"poolutils differs from keras.layers.{name}"
     )
     if not quiet:
         print(
-            f"{OURS[kind].__name__} matches keras.layers.{name}: shape {ours.shape}, {_agreement(kind, ours, theirs, rtol, atol)}"
+            f"{function.__name__} matches keras.layers.{name}: shape {ours.shape}, {_agreement(kind, ours, theirs, rtol, atol)}"
         )
     return ours
 

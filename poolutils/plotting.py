@@ -33,6 +33,7 @@ from poolutils._validation import (
     positive_int,
     real_number,
 )
+from poolutils.explain import format_value
 from poolutils.modes import pooling
 from poolutils.windows import AxisWindows, Window, Windows, pool_windows
 
@@ -41,6 +42,8 @@ HIGHLIGHT = "tab:orange"
 SECOND = "tab:purple"
 PADDING_FACE = "0.85"
 CMAP = "Blues"
+# NaN cells get their own colour ("bad"); infinities take the ends of the scale.
+COLOURS = plt.get_cmap(CMAP).with_extremes(bad="mistyrose")
 
 SECOND_STYLE = {"edgecolor": SECOND, "linestyle": "--", "gid": "highlight"}
 # A cell a ceil-mode window reaches beyond the padding the layer declares.
@@ -56,22 +59,21 @@ GAP = 0.5
 MARGINS = {"left": 0.35, "right": 0.1, "bottom": 0.3, "top": 0.35}
 
 
-def format_value(value: float) -> str:
-    """A cell's value as written in the plots: at most two decimals, no trailing zeros.
+def finite_range(*arrays: np.ndarray) -> tuple[float, float]:
+    """The smallest and largest finite value of ``arrays``: the colour scale of maps with NaN or inf.
+
+    NaN and infinities are drawn, never refused: they fall outside the scale
+    (matplotlib shows them in its "bad" and end colours) and their cells
+    say "nan", "inf" or "-inf". With no finite value the scale is (0, 1).
 
     Examples
     --------
-    >>> format_value(3.75), format_value(6.0), format_value(-4), format_value(14 / 3)
-    ('3.75', '6', '-4', '4.67')
+    >>> finite_range(np.array([np.nan, -np.inf, 2.0]), np.array([5]))
+    (2.0, 5.0)
     """
-    is_number = isinstance(value, (int, float, np.integer, np.floating)) or (
-        isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
-    )
-    if not is_number or isinstance(value, (bool, np.bool_)):
-        raise TypeError(
-            f"`value` must be a real number. Received: value={value!r} of type {type(value).__name__}."
-        )
-    return np.format_float_positional(float(value), precision=2, trim="-")
+    finite = [a[np.isfinite(a)].ravel() for a in (np.asarray(a, dtype=float) for a in arrays)]
+    values = np.concatenate(finite)
+    return (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
 
 
 def figure_size(width: float, height: float) -> tuple[float, float]:
@@ -231,9 +233,14 @@ def plot_grid(
         if len(sides) != 2 or any(b is None or b <= 0 for b in sides):
             raise ValueError(f"`blocks` must be {allowed}. Received: blocks={blocks!r}.")
         blocks = tuple(sides)
+    # Infinities take the colour of the scale's ends; NaN keeps the colour map's "bad" colour.
+    lo, hi = finite_range(values)
+    shown = values.astype(float)
+    shown[np.isposinf(shown)] = hi if vmax is None else vmax
+    shown[np.isneginf(shown)] = lo if vmin is None else vmin
     image = ax.imshow(
-        values.astype(float),
-        cmap=CMAP,
+        shown,
+        cmap=COLOURS,
         vmin=vmin,
         vmax=vmax,
         extent=(-0.5, width - 0.5, height - 0.5, -0.5),
@@ -241,7 +248,7 @@ def plot_grid(
     )
     for r in range(height):
         for c in range(width):
-            shade = image.norm(float(values[r, c]))
+            shade = image.norm(shown[r, c])
             colour = "white" if np.ma.getdata(shade) > 0.6 else "black"
             ax.text(c, r, format_value(values[r, c]), ha="center", va="center", color=colour, gid="value")
     for r in range(-top, height + bottom):
@@ -366,7 +373,7 @@ def plot_window_step(
     if not all(isinstance(t, str) for t in entries(titles, "titles", "two strings")) or len(titles) != 2:
         raise ValueError(f"`titles` must be two strings (input, output). Received: titles={titles!r}.")
     mark_winner = flag(mark_winner, "mark_winner")
-    lo, hi = float(min(x2d.min(), out2d.min())), float(max(x2d.max(), out2d.max()))
+    lo, hi = finite_range(x2d, out2d)
     widths = (x2d.shape[1] + left + right, out2d.shape[1])
     fig, (ax_in, ax_out) = plt.subplots(
         1,
@@ -378,6 +385,7 @@ def plot_window_step(
     outlined = [windows.window(p) if p is not None else None for p in (position, second_position)]
     winners = [_largest_cells(x2d, w) for w in outlined if w is not None] if mark_winner else []
     marks = np.concatenate(winners) if winners else None
+    marks = marks if marks is not None and len(marks) else None
     plot_grid(ax_in, x2d, outlined[0], (top, bottom, left, right), titles[0], lo, hi, outlined[1], marks)
     cells = [None if p is None else np.array([p]) for p in (position, second_position)]
     plot_grid(ax_out, out2d, cells[0], title=titles[1], vmin=lo, vmax=hi, second=cells[1])
@@ -385,10 +393,15 @@ def plot_window_step(
 
 
 def _largest_cells(x2d: np.ndarray, window: Window) -> np.ndarray:
-    """The real cells of ``window`` holding its maximum (all of them when several tie)."""
+    """The real cells of ``window`` holding its maximum (all of them when several tie).
+
+    The maximum ignores NaN, as max pooling does; a window of only NaN has no winner.
+    """
     real = window.real_cells
-    values = x2d[real[:, 0], real[:, 1]]
-    return real[values == values.max()]
+    values = x2d[real[:, 0], real[:, 1]].astype(float)
+    if np.isnan(values).all():
+        return real[:0]
+    return real[values == np.nanmax(values)]
 
 
 def plot_pooling_step(

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from poolutils import keras_check
+from poolutils import keras_check, modes
 
 FMAP = np.array([[1, 3, 2, 9], [5, 6, 1, 7], [4, 2, 8, 6], [3, 5, 7, 2]]).reshape(1, 4, 4, 1)
 
@@ -15,7 +15,8 @@ def test_prints_the_agreement(keras, capsys):
 
 
 def test_detects_a_wrong_implementation(keras, monkeypatch):
-    monkeypatch.setitem(keras_check.OURS, "max", lambda x, **kw: keras_check.OURS["avg"](x, **kw))
+    avg = modes.KINDS["avg"]
+    monkeypatch.setitem(modes.KINDS, "max", modes.Kind(lambda x, **kw: avg.ours(x, **kw), "MaxPooling{}D"))
     with pytest.raises(AssertionError, match="MaxPooling2D"):
         keras_check.check_against_keras("max", FMAP.astype(np.float32), pool_size=2, quiet=True)
 

@@ -1,20 +1,19 @@
 """Every control of every widget, driven headless, checked against Keras."""
 
-import base64
-
 import numpy as np
 import pytest
 
 from poolutils.keras_check import keras_pool
 from poolutils.plotting import format_value
+from poolutils.widgets._picture import Canvas
 from poolutils.widgets._ui import build_widget, int_slider
 from poolutils.widgets.shapes import output_size_calculator, stack_calculator
 from poolutils.widgets.stepper import default_map, pooling_stepper
 
 
 def shown_png(widget):
-    (output,) = widget.output.outputs
-    return base64.b64decode(output["data"]["image/png"])
+    assert widget.picture.layout.display is None, "the picture is hidden"
+    return widget.picture.value
 
 
 # --- framework ---------------------------------------------------------------
@@ -24,14 +23,10 @@ def test_build_widget_renders_on_every_change_and_shows_errors():
     calls = []
 
     def render(k):
-        import matplotlib.pyplot as plt
-
         calls.append(k)
         if k > 5:
             raise ValueError(f"k must be at most 5. Received: k={k}.")
-        fig, ax = plt.subplots()
-        ax.plot(range(k))
-        return fig, {"readout": f"<i>{k}</i>", "k": k}
+        return Canvas(10 * k, 10), {"readout": f"<i>{k}</i>", "k": k}
 
     w = build_widget(render, {"k": int_slider("k", 2, 1, 9)}, title="demo")
     assert calls == [2] and w.state == {"readout": "<i>2</i>", "k": 2}
@@ -41,7 +36,9 @@ def test_build_widget_renders_on_every_change_and_shows_errors():
     assert shown_png(w) != first and shown_png(w) == w.png
     w.controls["k"].value = 7
     assert "Received: k=7" in w.state["error"] and "pool-error" in w.readout.value
-    assert w.output.outputs == ()
+    assert w.png == b"" and w.picture.layout.display == "none"
+    w.controls["k"].value = 3
+    assert shown_png(w) == w.png != b"" and w.picture.width == "30"
     assert "pool-readout" in w.readout._dom_classes and "pool-k" in w.controls["k"]._dom_classes
 
 
@@ -139,7 +136,7 @@ def test_stack_calculator_reports_a_stack_that_does_not_fit(keras):
     with pytest.raises(ValueError):
         keras_stack_shapes(keras, 12, 5, 2, 2, "valid")
     assert "does not fit: the layer 'conv 5x5, 16 filters' receives 4 cells" in w.state["error"]
-    assert w.output.outputs == ()
+    assert w.png == b"" and w.picture.layout.display == "none"
     w.controls["padding"].value = "same"
     assert w.state["shapes"] == keras_stack_shapes(keras, 12, 5, 2, 2, "same")
 

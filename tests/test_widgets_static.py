@@ -1,22 +1,27 @@
 """Widgets outside a live kernel: every display carries a picture and one line of text.
 
 GitHub and nbviewer cannot draw a widget view, so a widget's display bundle
-also holds its current figure (``image/png``, at twice the pixels for HiDPI
-screens) and :data:`STATIC_TEXT`. The stored notebooks are scanned for widget
-outputs without that fallback; JupyterLab showing the live widget alone is
-checked by the browser suite (tests/browser).
+also holds its current picture (``image/png``, at twice the pixels for HiDPI
+screens) with :data:`STATIC_TEXT` drawn under it, and the same line as
+``text/plain`` (which a renderer drops when it can show the PNG). The stored
+notebooks are scanned for widget outputs without that fallback; JupyterLab
+showing the live widget alone, and nbconvert's HTML showing the captioned
+picture, are checked by the browser suite (tests/browser).
 """
 
 from __future__ import annotations
 
 import base64
+import io
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
-from poolutils.widgets._ui import PNG_SCALE, STATIC_TEXT, build_widget, int_slider, png_size
+from poolutils.widgets._picture import SCALE, Canvas, png_size, text_mask
+from poolutils.widgets._ui import STATIC_TEXT, build_widget, int_slider, static_picture
 from poolutils.widgets.adaptive import adaptive_pooling_explorer
 from poolutils.widgets.gradients import gradient_router
 from poolutils.widgets.images import image_pooling_explorer
@@ -53,7 +58,27 @@ def missing_fallback(output: dict) -> list[str]:
         problems.append("image/png is not a PNG")
     elif not output.get("metadata", {}).get("image/png", {}).get("width"):
         problems.append("no display width for the 2x PNG")
+    elif not has_caption(base64.b64decode("".join(png) if isinstance(png, list) else png)):
+        problems.append(f"the picture does not show {STATIC_TEXT!r} under it")
     return problems
+
+
+def has_caption(png: bytes) -> bool:
+    """Whether the picture's bottom strip holds exactly the drawn caption line, at its place."""
+    image = Image.open(io.BytesIO(png)).convert("L")
+    strip = np.asarray(image)[-24 * SCALE :]
+    rows, cols = np.nonzero(strip < 250)
+    if not len(cols):
+        return False
+    mask, (left, top) = text_mask(STATIC_TEXT, 12, "lm")
+    drawn = (cols.min(), cols.max() + 1, rows.min(), rows.max() + 1)
+    expected = (
+        8 * SCALE + left,
+        8 * SCALE + left + mask.width,
+        12 * SCALE + top,
+        12 * SCALE + top + mask.height,
+    )
+    return all(abs(a - b) <= 2 for a, b in zip(drawn, expected))
 
 
 def widget_outputs_without_fallback(path: Path) -> list[str]:
@@ -70,19 +95,32 @@ def stored_notebooks() -> list[Path]:
 
 
 @pytest.mark.parametrize("name", FACTORIES)
-def test_display_bundle_carries_the_current_figure_and_one_line(name):
+def test_display_bundle_carries_the_current_picture_with_its_caption(name):
     widget = FACTORIES[name]()
     data, metadata = widget._repr_mimebundle_()
     assert set(data) == {WIDGET_VIEW, "image/png", "text/plain"}
     assert data["text/plain"] == STATIC_TEXT
-    assert base64.b64decode(data["image/png"]) == widget.png
-    width, height = png_size(widget.png)
+    png = base64.b64decode(data["image/png"])
+    width, height = png_size(png)
     # HiDPI: twice the pixels, shown at half their number.
-    assert metadata["image/png"] == {"width": width // PNG_SCALE, "height": height // PNG_SCALE}
-    # The live view draws the same picture at the same size.
-    (shown,) = widget.output.outputs
-    assert shown["data"]["image/png"] == data["image/png"] and shown["metadata"] == metadata
+    assert metadata["image/png"] == {"width": width // SCALE, "height": height // SCALE}
+    # The live picture, unchanged, above the caption line (widened to the caption if narrower).
+    live = Image.open(io.BytesIO(widget.png)).convert("RGB")
+    static = Image.open(io.BytesIO(png)).convert("RGB")
+    assert static.height == live.height + 24 * SCALE and static.width == max(live.width, 360 * SCALE)
+    assert np.array_equal(np.asarray(static)[: live.height, : live.width], np.asarray(live))
+    assert has_caption(png) and not has_caption(widget.png)
+    # The live view shows the same picture at the same CSS size.
+    assert widget.picture.value == widget.png
+    assert (int(widget.picture.width), int(widget.picture.height)) == tuple(
+        n // SCALE for n in png_size(widget.png)
+    )
     assert not missing_fallback({"data": data, "metadata": metadata})
+
+
+def test_a_narrow_picture_is_widened_to_its_caption():
+    png = static_picture(Canvas(50, 20))
+    assert png_size(png) == (360 * SCALE, 44 * SCALE) and has_caption(png)
 
 
 def test_display_bundle_follows_the_controls():
@@ -96,8 +134,10 @@ def test_a_widget_in_error_shows_its_text_and_no_stale_picture():
     def render(k):
         raise ValueError(f"k is impossible. Received: k={k}.")
 
-    data, metadata = build_widget(render, {"k": int_slider("k", 1, 1, 2)})._repr_mimebundle_()
+    widget = build_widget(render, {"k": int_slider("k", 1, 1, 2)})
+    data, metadata = widget._repr_mimebundle_()
     assert data["text/plain"] == STATIC_TEXT and "image/png" not in data and metadata == {}
+    assert widget.picture.layout.display == "none"
 
 
 @pytest.mark.parametrize("name", FACTORIES)
@@ -118,6 +158,9 @@ def test_the_scan_finds_each_missing_part():
     assert missing_fallback(no_width) == ["no display width for the 2x PNG"]
     not_png = {"data": {**good, "image/png": base64.b64encode(b"GIF89a").decode()}, "metadata": metadata}
     assert missing_fallback(not_png) == ["image/png is not a PNG"]
+    uncaptioned = base64.b64encode(pooling_stepper().png).decode()
+    bare = {"data": {**good, "image/png": uncaptioned}, "metadata": metadata}
+    assert missing_fallback(bare) == [f"the picture does not show {STATIC_TEXT!r} under it"]
     assert missing_fallback({"data": {"text/plain": "3"}}) == []
 
 
@@ -142,4 +185,6 @@ def test_stored_widget_fallback_is_what_a_static_renderer_shows():
     html, _ = HTMLExporter().from_notebook_node(nb)
     assert f'src="data:image/png;base64,{data["image/png"]}"' in html
     assert f'width="{metadata["image/png"]["width"]}"' in html
+    # The renderer drops the text/plain line: it reaches the reader as the picture's caption.
     assert STATIC_TEXT not in html
+    assert has_caption(base64.b64decode(data["image/png"]))

@@ -10,42 +10,39 @@ from __future__ import annotations
 import ipywidgets
 import numpy as np
 
-from poolutils._validation import as_int
-from poolutils.widgets._ui import array_of_rank, int_slider, padding_toggle
-from poolutils.windows import pool_windows
+from poolutils import explain
+from poolutils.widgets._ui import int_slider, padding_toggle
+from poolutils.windows import Windows, pool_windows
 
 # The sliders' ends: windows and strides past 4 teach nothing new on the course's small maps.
 MAX_POOL_SIZE = 4
 MAX_STRIDE = 4
+# The largest map side a grid widget takes: every cell is drawn, and the gradient
+# router runs one backward pass per output cell; at 32 x 32 an update stays well under 1 s.
+MAX_MAP_SIDE = 32
 
 
-def feature_map(x2d: object, name: str = "x2d") -> np.ndarray:
-    """``x2d`` as one 2-D map of integers or floats, or a sentence naming ``name``.
+def feature_map(x2d: object, name: str = "x2d", limit: int = MAX_MAP_SIDE) -> np.ndarray:
+    """``x2d`` as one 2-D map of at most ``limit`` x ``limit`` numbers, or a sentence naming ``name``.
+
+    NaN and infinities are welcome: the pictures draw them.
 
     Examples
     --------
-    >>> feature_map(np.zeros((1, 4, 4)))
+    >>> feature_map(np.full((2, 2), np.nan)).shape
+    (2, 2)
+    >>> feature_map(np.zeros((40, 8)))
     Traceback (most recent call last):
     ...
-    ValueError: `x2d` must be a 2-D array with no empty axis. Received: x2d with shape (1, 4, 4).
+    ValueError: `x2d` must be a map of at most 32 x 32 cells: the widget draws every cell. Received: x2d with shape (40, 8).
     """
-    return array_of_rank(x2d, name, 2)
-
-
-def output_cell(position: object, output_shape: tuple[int, int]) -> tuple[int, int]:
-    """(row, col) of output cell ``position`` in row-major order; past the end means the last cell.
-
-    Examples
-    --------
-    >>> output_cell(4, (2, 3)), output_cell(99, (2, 3))
-    ((1, 1), (1, 2))
-    """
-    index = as_int(position)
-    if index is None or index < 0:
-        raise ValueError(f"`position` must be an integer >= 0. Received: position={position!r}.")
-    index = min(index, output_shape[0] * output_shape[1] - 1)
-    row, col = np.unravel_index(index, output_shape)
-    return int(row), int(col)
+    arr = explain.feature_map(x2d, name)
+    if max(arr.shape) > limit:
+        raise ValueError(
+            f"`{name}` must be a map of at most {limit} x {limit} cells: the widget draws every cell. "
+            f"Received: {name} with shape {arr.shape}."
+        )
+    return arr
 
 
 def window_controls(shape: tuple[int, int]) -> dict[str, ipywidgets.Widget]:
@@ -83,3 +80,15 @@ def window_controls(shape: tuple[int, int]) -> dict[str, ipywidgets.Widget]:
         controls[name].observe(fit_position, "value")
     fit_position()
     return controls
+
+
+def drawn_padding(windows: Windows) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) padding cells of a 2-D pooling, as the pictures draw them.
+
+    Examples
+    --------
+    >>> drawn_padding(pool_windows((5, 5), 2, 2, "same"))
+    (0, 1, 0, 1)
+    """
+    (top, bottom), (left, right) = (axis.padding for axis in windows.axes)
+    return top, bottom, left, right

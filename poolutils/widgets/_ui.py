@@ -1,53 +1,47 @@
 """The one way the course builds a widget: a pure render function plus controls.
 
 A widget here is a thin shell. ``render(**control_values)`` is a pure function
-that returns ``(figure, info)``; :func:`build_widget` wires it to ipywidgets
-controls the way :func:`ipywidgets.interactive_output` does. Every change re-renders,
-stores ``info`` in ``widget.state`` (what tests inspect), shows
-``info["readout"]`` as HTML and the figure as a PNG in ``widget.output``.
+that returns ``(canvas, info)``: the picture (a
+:class:`poolutils.widgets._picture.Canvas`) and the results it shows, computed
+by :mod:`poolutils.explain`. :func:`build_widget` wires it to ipywidgets
+controls the way :func:`ipywidgets.interactive_output` does. Every change
+re-renders, stores ``info`` in ``widget.state`` (what tests inspect), shows
+``info["readout"]`` as HTML and the picture as a PNG in ``widget.picture``
+(an :class:`ipywidgets.Image`: the bytes travel as a binary buffer and the
+browser swaps one image, where an Output widget would rebuild its output area).
 
-The figure is turned into PNG bytes and closed at once: the widget never
-depends on the inline backend, figures do not pile up in pyplot, and the same
-code runs headless in tests and benchmarks. For the same reason the controls
-are observed directly rather than through ``interactive_output``: its
-``clear_output`` call writes terminal escape codes to stdout outside a kernel,
-and an output area that is replaced whole needs no clearing.
+The controls are observed directly rather than through ``interactive_output``:
+its ``clear_output`` call writes terminal escape codes to stdout outside a
+kernel, and a picture that is replaced whole needs no clearing.
 
 Outside a live kernel (GitHub, nbviewer, a notebook opened before it is run)
 a widget view cannot be drawn. So the widget's display also carries its
-current figure as ``image/png`` and one line of ``text/plain``
-(:data:`STATIC_TEXT`): JupyterLab draws the live widget, the preferred
-representation, and nothing else; a static renderer falls back to the picture.
+current picture as ``image/png``, with the line :data:`STATIC_TEXT` drawn
+under it, and the same line as ``text/plain``. A renderer shows only the
+richest output it can: JupyterLab draws the live widget and nothing else, a
+static renderer the picture, whose caption then says how to use the widget.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets
-import matplotlib.pyplot as plt
-import numpy as np
-from matplotlib.figure import Figure
 
-from poolutils._validation import MODES, PADDINGS, as_int, numeric_array, padding_mode, pool_mode
+from poolutils._validation import MODES, PADDINGS, as_int, padding_mode, pool_mode
+from poolutils.widgets._picture import SCALE, Canvas, png_size
 
-Render = Callable[..., tuple[Figure, dict]]
+Render = Callable[..., tuple[Canvas, dict]]
 
-# Size on screen: small teaching grids stay readable at 80 dpi and render in tens of ms.
-PNG_DPI = 80
-# Pixels per CSS pixel: 2 keeps figures sharp on HiDPI ("retina") screens; the
-# image metadata halves the displayed size back to PNG_DPI.
-PNG_SCALE = 2
 STATIC_TEXT = "Interactive: run this notebook to use the widget"
 PNG_MIME = "image/png"
 
 
 class PoolWidget(ipywidgets.VBox):
-    """Controls, an HTML readout and a figure, kept in step with a render function.
+    """Controls, an HTML readout and a picture, kept in step with a render function.
 
     Attributes
     ----------
@@ -55,14 +49,15 @@ class PoolWidget(ipywidgets.VBox):
         The controls by name; each carries the CSS class ``pool-<name>``.
     readout : ipywidgets.HTML
         ``info["readout"]`` of the last render; CSS class ``pool-readout``.
-    output : ipywidgets.Output
-        Holds the last figure as a PNG.
+    picture : ipywidgets.Image
+        The last picture, shown at its CSS size; CSS class ``pool-picture``.
     state : dict
         The ``info`` dict of the last render, or ``{"error": message}`` when
         the controls describe an impossible layer (e.g. a window larger than
         the input with 'valid' padding).
     png : bytes
-        The last figure as PNG bytes (empty after an error).
+        The last picture as PNG bytes at :data:`SCALE` pixels per CSS pixel
+        (empty after an error).
     """
 
     def __init__(self, render: Render, controls: Mapping[str, ipywidgets.Widget], title: str | None = None):
@@ -70,16 +65,17 @@ class PoolWidget(ipywidgets.VBox):
         self.readout = ipywidgets.HTML().add_class("pool-readout")
         self.state: dict = {}
         self.png = b""
+        self._canvas: Canvas | None = None
         self._render = render
         for name, control in self.controls.items():
             control.add_class(f"pool-{name}")
-        self.output = ipywidgets.Output()
+        self.picture = ipywidgets.Image(format="png").add_class("pool-picture")
         for control in self.controls.values():
             control.observe(self._on_change, "value")
         self._on_change()
         header = [ipywidgets.HTML(f"<h4>{html.escape(title)}</h4>")] if title else []
         box = ipywidgets.Box(list(self.controls.values()), layout=ipywidgets.Layout(flex_flow="row wrap"))
-        super().__init__([*header, box, self.readout, self.output])
+        super().__init__([*header, box, self.readout, self.picture])
         self.add_class("pool-widget")
 
     def _on_change(self, change: Any = None) -> None:
@@ -87,89 +83,64 @@ class PoolWidget(ipywidgets.VBox):
 
     def _update(self, **values: Any) -> None:
         try:
-            fig, info = self._render(**values)
+            canvas, info = self._render(**values)
         except ValueError as err:
             # Impossible settings are part of the lesson: say why, like Keras would.
             self.state = {"error": str(err)}
-            self.png = b""
+            self._canvas, self.png = None, b""
             self.readout.value = f'<span class="pool-error">{html.escape(str(err))}</span>'
-        else:
-            self.state = info
-            self.png = figure_png(fig)
-            self.readout.value = info.get("readout", "")
-        self._show()
-
-    def _show(self) -> None:
-        if not self.png:
-            self.output.outputs = ()
+            self.picture.layout.display = "none"
             return
-        data, metadata = png_bundle(self.png)
-        data["text/plain"] = "<Figure>"
-        self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+        self.state = info
+        self._canvas, self.png = canvas, canvas.png()
+        self.readout.value = info.get("readout", "")
+        with self.picture.hold_sync():
+            self.picture.value = self.png
+            self.picture.width, self.picture.height = str(canvas.width), str(canvas.height)
+            self.picture.layout.display = None
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict]:
-        """The widget view, plus its current figure and :data:`STATIC_TEXT` for static renderers.
+        """The widget view, plus its current picture and :data:`STATIC_TEXT` for static renderers.
+
+        The picture carries :data:`STATIC_TEXT` as a caption drawn under it:
+        a static renderer shows the PNG and drops the ``text/plain``.
 
         Examples
         --------
         >>> def render(k):
-        ...     return plt.subplots(figsize=(1, 1))[0], {}
+        ...     return Canvas(40, 40), {}
         >>> data, metadata = build_widget(render, {"k": int_slider("k", 1, 1, 2)})._repr_mimebundle_()
         >>> sorted(data), data["text/plain"], metadata["image/png"]
         (['application/vnd.jupyter.widget-view+json', 'image/png', 'text/plain'], \
-'Interactive: run this notebook to use the widget', {'width': 80, 'height': 80})
+'Interactive: run this notebook to use the widget', {'width': 360, 'height': 64})
         """
         data = super()._repr_mimebundle_(**kwargs)
         data["text/plain"] = STATIC_TEXT
-        if not self.png:
+        if self._canvas is None:
             return data, {}
-        picture, metadata = png_bundle(self.png)
-        return {**data, **picture}, metadata
+        png = static_picture(self._canvas)
+        width, height = png_size(png)
+        picture = {PNG_MIME: base64.b64encode(png).decode("ascii")}
+        return {**data, **picture}, {PNG_MIME: {"width": width // SCALE, "height": height // SCALE}}
 
 
-def figure_png(fig: Figure, dpi: int = PNG_DPI, scale: int = PNG_SCALE) -> bytes:
-    """Render ``fig`` to PNG bytes at ``dpi * scale`` and close it.
-
-    The bytes depend only on the figure: the PNG carries no software-version
-    text, so stored notebooks do not change when matplotlib does.
-
-    Examples
-    --------
-    >>> fig, _ = plt.subplots(figsize=(2, 1))
-    >>> png = figure_png(fig)
-    >>> png[:4], png_size(png), plt.fignum_exists(fig.number)
-    (b'\\x89PNG', (320, 160), False)
-    """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi * scale, metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    """Width and height in pixels, read from the PNG header.
+def static_picture(canvas: Canvas) -> bytes:
+    """``canvas`` as a PNG with :data:`STATIC_TEXT` under it, wide enough for the whole line.
 
     Examples
     --------
-    >>> fig, _ = plt.subplots(figsize=(3, 2))
-    >>> png_size(figure_png(fig, dpi=10, scale=1))
-    (30, 20)
+    >>> png_size(static_picture(Canvas(500, 100)))
+    (1000, 248)
     """
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    if canvas.width < STATIC_WIDTH:
+        wider = Canvas(STATIC_WIDTH, canvas.height)
+        wider.paste(canvas.image, 0, 0)
+        canvas = wider
+    return canvas.png(caption=STATIC_TEXT)
 
 
-def png_bundle(png: bytes, scale: int = PNG_SCALE) -> tuple[dict, dict]:
-    """``(data, metadata)`` that display ``png`` at ``1 / scale`` of its pixel size.
-
-    Examples
-    --------
-    >>> fig, _ = plt.subplots(figsize=(2, 1))
-    >>> png_bundle(figure_png(fig))[1]
-    {'image/png': {'width': 160, 'height': 80}}
-    """
-    width, height = png_size(png)
-    data = {PNG_MIME: base64.b64encode(png).decode("ascii")}
-    return data, {PNG_MIME: {"width": width // scale, "height": height // scale}}
+# The caption's width in CSS pixels at 12 px: a narrower picture is widened to fit it.
+STATIC_WIDTH = 360
 
 
 def build_widget(
@@ -180,7 +151,7 @@ def build_widget(
     Parameters
     ----------
     render : callable
-        ``render(**{name: control.value})`` returns ``(figure, info)``;
+        ``render(**{name: control.value})`` returns ``(canvas, info)``;
         ``info["readout"]`` is HTML for the readout, other keys are results
         that tests read from ``widget.state``. It may raise ValueError for
         impossible settings; the message is then shown instead.
@@ -197,8 +168,7 @@ def build_widget(
     Examples
     --------
     >>> def render(k):
-    ...     fig, ax = plt.subplots()
-    ...     return fig, {"readout": f"<b>{k * k}</b>", "square": k * k}
+    ...     return Canvas(10 * k, 10), {"readout": f"<b>{k * k}</b>", "square": k * k}
     >>> w = build_widget(render, {"k": int_slider("k", 3, 1, 9)})
     >>> w.state["square"], w.readout.value
     (9, '<b>9</b>')
@@ -207,29 +177,6 @@ def build_widget(
     (16, b'\\x89PNG')
     """
     return PoolWidget(render, controls, title)
-
-
-def array_of_rank(x: object, name: str, ndim: int) -> np.ndarray:
-    """``x`` as an array of integers or floats with ``ndim`` axes, none of them empty.
-
-    The dtype, ragged-list and byte-order checks are the library's
-    (:func:`poolutils._validation.numeric_array`); the rank is the widget's.
-
-    Examples
-    --------
-    >>> array_of_rank([[1, 2], [3, 4]], "x2d", 2).shape
-    (2, 2)
-    >>> array_of_rank(np.zeros((0, 4)), "x2d", 2)
-    Traceback (most recent call last):
-    ...
-    ValueError: `x2d` must be a 2-D array with no empty axis. Received: x2d with shape (0, 4).
-    """
-    arr = numeric_array(x, name)
-    if arr.ndim != ndim or arr.size == 0:
-        raise ValueError(
-            f"`{name}` must be a {ndim}-D array with no empty axis. Received: {name} with shape {arr.shape}."
-        )
-    return arr
 
 
 def int_slider(

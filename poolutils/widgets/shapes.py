@@ -1,72 +1,85 @@
 """Shape widgets: how many outputs a pooling layer makes, and how shapes flow through a CNN.
 
-The arithmetic is :func:`poolutils.shapes.pool_output_size` and nothing else:
-a convolution with stride 1 shrinks an axis by the same rule as a pooling
-window, so the stack calculator reuses it for the conv layers too.
+The arithmetic is :func:`poolutils.explain.output_size_readout` and
+:func:`poolutils.explain.stack_shapes`; the windows come from
+:mod:`poolutils.windows`. This module only draws them.
 """
 
 from __future__ import annotations
 
-import html
+import numpy as np
 
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-
-from poolutils.plotting import HIGHLIGHT, plot_axis_windows
-from poolutils.shapes import pool_output_size, same_padding
+from poolutils.explain import output_size_readout, stack_readout, stack_shapes
+from poolutils.widgets._picture import BLUE, HIGHLIGHT, MUTED, PADDING_FACE, PADDING_LINE, Canvas
 from poolutils.widgets._ui import PoolWidget, build_widget, int_slider, padding_toggle
+from poolutils.windows import AxisWindows, pool_windows
 
-# Filters of the two conv layers in the stack calculator: enough to show that
-# conv layers change the channel count while pooling keeps it.
-STACK_FILTERS = (8, 16)
+# Cell side and window-bar height of the axis picture, CSS pixels.
+AXIS_CELL = 26
+BAR = 20
+# Left margin for the "out[i]" labels.
+LABELS = 52
+DROPPED_FACE = (255, 228, 225)
+DROPPED_LINE = (214, 39, 40)
 
 
-def output_size_readout(n: int, pool_size: int, stride: int, padding: str = "valid") -> dict:
-    """The output size along one axis, with the formula that gives it filled in.
+def draw_axis(axis: AxisWindows, title: str) -> Canvas:
+    """The windows along one axis: the input cells on top, one bar per output cell below.
 
-    Parameters
-    ----------
-    n, pool_size, stride : int
-    padding : {'valid', 'same'}
-
-    Returns
-    -------
-    dict
-        ``output_size``, ``padding`` (cells added before and after), ``formula``
-        (plain text) and ``readout`` (HTML with the size in ``<b class="output-size">``).
+    Padding cells are hatched grey, cells no window reads (what 'valid'
+    drops, or what a stride larger than the window skips) hatched red.
 
     Examples
     --------
-    >>> info = output_size_readout(6, 2, 2)
-    >>> info["output_size"], info["formula"]
-    (3, '⌊(n - f) / s⌋ + 1 = ⌊(6 - 2) / 2⌋ + 1 = 3')
-    >>> output_size_readout(7, 3, 2, "same")["padding"]
-    (1, 1)
+    >>> canvas = draw_axis(pool_windows((7,), 2, 2, "valid").axes[0], "7 cells")
+    >>> canvas.width, canvas.height
+    (244, 152)
     """
-    size = pool_output_size(n, pool_size, stride, padding)
-    if padding.lower() == "same":
-        before, after = same_padding(n, pool_size, stride)
-        formula = f"⌈n / s⌉ = ⌈{n} / {stride}⌉ = {size}"
-        detail = (
-            f"'same' pads {before + after} cell(s): {before} before, {after} after "
-            "(TensorFlow puts an odd extra cell at the end)."
-        )
-    else:
-        before = after = 0
-        formula = f"⌊(n - f) / s⌋ + 1 = ⌊({n} - {pool_size}) / {stride}⌋ + 1 = {size}"
-        ratio = (n - pool_size + 1) / stride
-        detail = f"(n - f + 1) / s = {ratio:g}" + ("" if ratio == size else f", rounded up: {size}") + "."
-    readout = (
-        f'output size: <b class="output-size">{size}</b><br>'
-        f"<code>{html.escape(formula)}</code><br>{html.escape(detail)}"
-    )
-    return {"output_size": size, "padding": (before, after), "formula": formula, "readout": readout}
+    n = axis.n
+    before, after = axis.padding
+    read = np.zeros(n, dtype=bool)
+    for start, stop in zip(axis.starts, axis.stops):
+        read[max(start, 0) : max(min(stop, n), 0)] = True
+    x0 = LABELS + before * AXIS_CELL  # where cell 0 starts
+    top = 26
+    legend = {}
+    # About 7 CSS pixels per character of the 12 px title.
+    width = max(LABELS + (n + before + after) * AXIS_CELL + 10, 16 + 7 * len(title))
+    canvas = Canvas(width, top + AXIS_CELL + BAR * axis.size + 40)
+    canvas.text(8, 12, title, size=12, anchor="lm")
+    for c in range(-before, n + after):
+        x = x0 + c * AXIS_CELL
+        if not 0 <= c < n:
+            canvas.rect(x, top, AXIS_CELL, AXIS_CELL, fill=PADDING_FACE, outline=MUTED)
+            canvas.hatch(x, top, AXIS_CELL, PADDING_LINE)
+            legend["padding"] = (PADDING_FACE, PADDING_LINE)
+            continue
+        if read[c]:
+            canvas.rect(x, top, AXIS_CELL, AXIS_CELL, fill=(255, 255, 255), outline=MUTED)
+        else:
+            canvas.rect(x, top, AXIS_CELL, AXIS_CELL, fill=DROPPED_FACE, outline=DROPPED_LINE)
+            canvas.hatch(x, top, AXIS_CELL, DROPPED_LINE)
+            legend["never read"] = (DROPPED_FACE, DROPPED_LINE)
+        canvas.text(x + AXIS_CELL / 2, top + AXIS_CELL / 2, str(c), size=10)
+    for i, (start, stop) in enumerate(zip(axis.starts, axis.stops)):
+        y = top + AXIS_CELL + 4 + i * BAR
+        canvas.rect(x0 + start * AXIS_CELL + 2, y, (stop - start) * AXIS_CELL - 4, BAR - 4, fill=HIGHLIGHT)
+        canvas.text(x0 + start * AXIS_CELL - 4, y + BAR / 2 - 2, f"out[{i}]", size=10, anchor="rm")
+    y = canvas.height - 18
+    x = LABELS
+    for label, (face, line) in legend.items():
+        canvas.rect(x, y - 7, 14, 14, fill=face, outline=line)
+        canvas.hatch(x, y - 7, 14, line)
+        canvas.text(x + 20, y, label, size=10, anchor="lm")
+        x += 30 + 7 * len(label)
+    return canvas
 
 
-def _render_output_size(n: int, pool_size: int, stride: int, padding: str) -> tuple[Figure, dict]:
+def _render_output_size(n: int, pool_size: int, stride: int, padding: str) -> tuple[Canvas, dict]:
     info = output_size_readout(n, pool_size, stride, padding)
-    return plot_axis_windows(n, pool_size, stride, padding), info
+    axis = pool_windows((n,), pool_size, stride, padding).axes[0]
+    title = f"n={n}, pool size={pool_size}, stride={stride}, {padding!r}: {axis.size} outputs"
+    return draw_axis(axis, title), info
 
 
 def output_size_calculator(
@@ -92,82 +105,21 @@ def output_size_calculator(
     return build_widget(_render_output_size, controls, "Output size along one axis")
 
 
-def stack_shapes(
-    input_size: int,
-    kernel_size: int,
-    pool_size: int,
-    stride: int,
-    padding: str = "valid",
-    filters: tuple[int, int] = STACK_FILTERS,
-) -> list[tuple[str, tuple[int, int, int]]]:
-    """Shapes (H, W, C) after each layer of input -> conv -> pool -> conv -> pool.
-
-    Conv layers have stride 1 and ``filters`` output channels; pooling layers
-    keep the channels. All layers use the same ``padding``.
-
-    Returns
-    -------
-    list of (layer name, shape)
-
-    Raises
-    ------
-    ValueError
-        If a layer's window does not fit its input with 'valid' padding; the
-        message names the layer.
-
-    Examples
-    --------
-    >>> for name, shape in stack_shapes(28, 3, 2, 2):
-    ...     print(name, shape)
-    input (28, 28, 1)
-    conv 3x3, 8 filters (26, 26, 8)
-    max pool 2x2, stride 2 (13, 13, 8)
-    conv 3x3, 16 filters (11, 11, 16)
-    max pool 2x2, stride 2 (5, 5, 16)
-    """
-    size, channels = input_size, 1
-    shapes = [("input", (size, size, channels))]
-    layers = []
-    for f in filters:
-        layers.append((f"conv {kernel_size}x{kernel_size}, {f} filters", kernel_size, 1, f))
-        layers.append((f"max pool {pool_size}x{pool_size}, stride {stride}", pool_size, stride, None))
-    for name, window, step, out_channels in layers:
-        try:
-            size = pool_output_size(size, window, step, padding)
-        except ValueError as err:
-            raise ValueError(
-                f"This stack does not fit: the layer '{name}' receives {size} cells per axis. {err}"
-            ) from None
-        channels = out_channels or channels
-        shapes.append((name, (size, size, channels)))
-    return shapes
-
-
 def _render_stack(
     input_size: int, kernel_size: int, pool_size: int, stride: int, padding: str
-) -> tuple[Figure, dict]:
+) -> tuple[Canvas, dict]:
     shapes = stack_shapes(input_size, kernel_size, pool_size, stride, padding)
-    rows = "".join(
-        f"<tr><td>{html.escape(name)}</td><td><code>{shape}</code></td></tr>" for name, shape in shapes
-    )
-    readout = f'<table class="stack-shapes"><tr><th>layer</th><th>output (H, W, C)</th></tr>{rows}</table>'
-    fig, ax = plt.subplots(figsize=(1.6 * len(shapes), 2.4))
-    scale = 1.6 / input_size
+    box = 64  # the input's side in CSS pixels; every map is drawn to the same scale
+    canvas = Canvas(96 * len(shapes), box + 56)
     for i, (name, (h, w, c)) in enumerate(shapes):
-        face = HIGHLIGHT if name.startswith("max pool") else "tab:blue"
-        ax.add_patch(Rectangle((2 * i - w * scale / 2, -h * scale / 2), w * scale, h * scale, facecolor=face))
-        ax.text(2 * i, -1.0, f"{h}x{w}x{c}", ha="center", va="top", fontsize=9)
-        ax.text(2 * i, 1.0, name.split(",")[0], ha="center", va="bottom", fontsize=8)
-    ax.set_xlim(-1, 2 * len(shapes) - 1)
-    ax.set_ylim(-1.4, 1.4)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)  # tight_layout would cost an extra draw
-    return fig, {
-        "shapes": [shape for _, shape in shapes],
-        "layers": [n for n, _ in shapes],
-        "readout": readout,
-    }
+        side_h, side_w = max(h * box / input_size, 1), max(w * box / input_size, 1)
+        cx, cy = 48 + 96 * i, 18 + box / 2
+        face = HIGHLIGHT if name.startswith("max pool") else BLUE
+        canvas.rect(cx - side_w / 2, cy - side_h / 2, side_w, side_h, fill=face)
+        canvas.text(cx, 9, name.split(",")[0], size=10)
+        canvas.text(cx, 30 + box, f"{h}x{w}x{c}", size=11)
+    info = {"shapes": [shape for _, shape in shapes], "layers": [n for n, _ in shapes]}
+    return canvas, {**info, "readout": stack_readout(shapes)}
 
 
 def stack_calculator(
