@@ -60,7 +60,7 @@ def test_bad_arguments_are_named():
         cnn.make_shapes(4, size=8)
     with pytest.raises(ValueError, match="jitter"):
         cnn.make_shapes(4, jitter=20)
-    with pytest.raises(ValueError, match="rows.*margin"):
+    with pytest.raises(ValueError, match=r"rows.*margin"):
         cnn.shift_crops(np.zeros((1, 8, 8, 1)), 3, 0, 2)
     with pytest.raises(ValueError, match="variant"):
         cnn.build_model("max pool + attention")
