@@ -434,10 +434,11 @@ def train_and_evaluate(
     return model, row
 
 
-def random_shifts(canvases: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
+def random_shifts(images: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
     """Each canvas's centre window moved by its own random shift (:func:`shift_crops`).
 
-    The margin is ``max_shift``: rows and columns each move by
+    ``images`` are canvases (:func:`make_shapes` with ``margin``); the margin is
+    ``max_shift``: rows and columns each move by
     ``-max_shift`` to ``max_shift`` pixels, and the windows are
     ``2 * max_shift`` pixels smaller than the canvases.
 
@@ -447,7 +448,7 @@ def random_shifts(canvases: np.ndarray, max_shift: int, rng: np.random.Generator
     >>> random_shifts(x, 2, np.random.default_rng(0)).shape
     (5, 6, 6, 1)
     """
-    canvases = _images(canvases, "canvases")
+    canvases = _images(images, "images")
     max_shift = _max_shift(max_shift, canvases)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"`rng` must be a numpy.random.Generator. Received: rng={rng!r}.")
@@ -510,10 +511,12 @@ def shift_pairs(
     }
 
 
-def shift_consistency(model: Any, canvases: np.ndarray, max_shift: int = 4, seed: int = 0) -> float:
+def shift_consistency(model: Any, images: np.ndarray, max_shift: int = 4, seed: int = 0) -> float:
     """How often two random shifts of an image get the same class (:func:`shift_pairs`).
 
-    The labels play no part: a network can be consistent and wrong.
+    ``images`` are canvases with ``max_shift`` pixels of margin, cut as in
+    :func:`random_shifts`. The labels play no part: a network can be
+    consistent and wrong.
 
     Examples
     --------
@@ -524,7 +527,7 @@ def shift_consistency(model: Any, canvases: np.ndarray, max_shift: int = 4, seed
     1.0
     """
     model = _model(model)
-    canvases = _images(canvases, "canvases")
+    canvases = _images(images, "images")
     first, second = _pair_predictions(model, canvases, _max_shift(max_shift, canvases), seed)
     return float(np.mean(first == second))
 
@@ -578,7 +581,7 @@ def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, tuple[float
     >>> round(mean, 3), round(half, 3)
     (0.9, 0.248)
     """
-    keys = ("variant", "test_acc", "shifted_acc", *COLUMNS)
+    keys = ("variant", "shifted_acc", *COLUMNS)
     allowed = f"a sequence of rows of train_and_evaluate: dicts with keys {keys} and the same shifts"
     table = entries(rows, "rows", allowed)
     if not all(isinstance(r, dict) and all(k in r for k in keys) for r in table) or any(
