@@ -17,6 +17,7 @@ Keras is imported only when a model is built (:func:`poolutils.keras_check.keras
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -102,7 +103,7 @@ def shape_mask(kind: str, size: int, center: tuple[float, float], radius: float)
 
 
 def make_shapes(
-    n: int, size: int = 24, jitter: int = 2, seed: int = 0, noise: float = 0.1
+    n: int, size: int = 24, jitter: int = 2, seed: int = 0, noise: float = 0.1, margin: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Generate ``n`` labelled images of simple shapes.
 
@@ -118,10 +119,14 @@ def make_shapes(
         Same seed, same images.
     noise : float
         Standard deviation of the Gaussian noise added to every pixel.
+    margin : int
+        Extra background (noise included) on every side: the images are
+        canvases from which :func:`shift_crops` cuts shifted ``size`` x
+        ``size`` windows, so a shifted image has no blank strip.
 
     Returns
     -------
-    images : ndarray of float32, shape (n, size, size, 1)
+    images : ndarray of float32, shape (n, size + 2 * margin, size + 2 * margin, 1)
         Shape pixels near 1, background near 0.
     labels : ndarray of int64, shape (n,)
         Index into :data:`SHAPES`.
@@ -133,50 +138,62 @@ def make_shapes(
     ((8, 16, 16, 1), dtype('float32'), [0, 1, 2, 3, 0, 1, 2, 3])
     >>> bool(np.array_equal(x, make_shapes(8, size=16, seed=1)[0]))
     True
+    >>> make_shapes(8, size=16, seed=1, margin=2)[0].shape
+    (8, 20, 20, 1)
     """
     n = positive_int(n, "n")
     size = positive_int(size, "size", MAX_IMAGE_SIZE)
     if size < 12:
         raise ValueError(f"`size` must be at least 12 pixels to fit a shape. Received: size={size!r}.")
-    if n * size * size > MAX_ARRAY_CELLS:
+    margin = int_in_range(margin, "margin", 0, size, f"an int from 0 to size = {size}")
+    side = size + 2 * margin  # of the canvas; the shape is drawn for an image of `size`
+    if n * side * side > MAX_ARRAY_CELLS:
         raise ValueError(
-            f"`n` images of {size}x{size} pixels must hold at most MAX_ARRAY_CELLS = {MAX_ARRAY_CELLS:,} "
-            f"cells (1 GiB of float32). Received: n={n!r}, size={size!r}."
+            f"`n` images of {side}x{side} pixels must hold at most MAX_ARRAY_CELLS = {MAX_ARRAY_CELLS:,} "
+            f"cells (1 GiB of float32). Received: n={n!r}, size={size!r}, margin={margin!r}."
         )
     jitter = int_in_range(jitter, "jitter", 0, size // 4, f"an int from 0 to size // 4 = {size // 4}")
     noise = real_number(noise, "noise", 0.0)
     rng = np.random.default_rng(_seed(seed))
     labels = np.arange(n) % len(SHAPES)
-    images = np.empty((n, size, size, 1), dtype=np.float32)
-    centre = (size - 1) / 2
+    images = np.empty((n, side, side, 1), dtype=np.float32)
+    centre = (side - 1) / 2
     for i, label in enumerate(labels):
         offset = rng.integers(-jitter, jitter + 1, size=2)
         radius = rng.uniform(size / 8, size / 5)
-        mask = shape_mask(SHAPES[label], size, (centre + offset[0], centre + offset[1]), radius)
-        images[i, :, :, 0] = mask + rng.normal(0, noise, (size, size))
+        images[i, :, :, 0] = shape_mask(SHAPES[label], side, (centre + offset[0], centre + offset[1]), radius)
+    # The noise is drawn after the shapes, so a margin changes the background but not the shapes.
+    images += rng.normal(0, noise, images.shape).astype(np.float32)
     return images, labels
 
 
-def shift_images(images: np.ndarray, rows: int, cols: int) -> np.ndarray:
-    """Move every image by ``rows`` down and ``cols`` right; uncovered pixels become 0.
+def shift_crops(canvases: np.ndarray, rows: int, cols: int, margin: int) -> np.ndarray:
+    """The centre window of every canvas, its content moved ``rows`` down and ``cols`` right.
+
+    The window leaves ``margin`` pixels of the canvas on every side; moving
+    the window instead of the picture means every pixel of a shifted image
+    is real background, never a filled-in 0.
 
     Examples
     --------
-    >>> x = np.arange(9.0).reshape(1, 3, 3, 1)
-    >>> shift_images(x, 1, -1)[0, :, :, 0]
-    array([[0., 0., 0.],
-           [1., 2., 0.],
-           [4., 5., 0.]])
+    >>> canvas = np.arange(25.0).reshape(1, 5, 5, 1)
+    >>> shift_crops(canvas, 0, 0, 1)[0, :, :, 0]
+    array([[ 6.,  7.,  8.],
+           [11., 12., 13.],
+           [16., 17., 18.]])
+    >>> shift_crops(canvas, 1, -1, 1)[0, :, :, 0]
+    array([[ 2.,  3.,  4.],
+           [ 7.,  8.,  9.],
+           [12., 13., 14.]])
     """
-    images = _images(images)
-    h, w = images.shape[1:3]
-    rows = int_in_range(rows, "rows", 1 - h, h - 1, f"a shift smaller than the image's height {h}")
-    cols = int_in_range(cols, "cols", 1 - w, w - 1, f"a shift smaller than the image's width {w}")
-    out = np.zeros_like(images)
-    src = (slice(max(-rows, 0), h - max(rows, 0)), slice(max(-cols, 0), w - max(cols, 0)))
-    dst = (slice(max(rows, 0), h - max(-rows, 0)), slice(max(cols, 0), w - max(-cols, 0)))
-    out[:, dst[0], dst[1]] = images[:, src[0], src[1]]
-    return out
+    canvases = _images(canvases, "canvases")
+    h, w = canvases.shape[1:3]
+    most = (min(h, w) - 1) // 2
+    margin = int_in_range(margin, "margin", 0, most, f"an int from 0 to {most}, so a window is left")
+    allowed = f"a shift of at most the margin, {margin} pixels"
+    rows = int_in_range(rows, "rows", -margin, margin, allowed)
+    cols = int_in_range(cols, "cols", -margin, margin, allowed)
+    return canvases[:, margin - rows : h - margin - rows, margin - cols : w - margin - cols]
 
 
 def _images(images: object, name: str = "images") -> np.ndarray:
@@ -193,9 +210,21 @@ def _model(model: object) -> Any:
     return model
 
 
-def _max_shift(max_shift: object, images: np.ndarray) -> int:
-    most = min(images.shape[1:3]) - 1
-    return int_in_range(max_shift, "max_shift", 0, most, f"an integer from 0 to {most}, less than the image")
+def _max_shift(max_shift: object, canvases: np.ndarray) -> int:
+    most = (min(canvases.shape[1:3]) - 1) // 2
+    return int_in_range(
+        max_shift,
+        "max_shift",
+        0,
+        most,
+        f"an integer from 0 to {most}, so that a window of the canvas is left",
+    )
+
+
+def _pair_predictions(model: Any, canvases: np.ndarray, max_shift: int, seed: int) -> tuple[np.ndarray, ...]:
+    """The classes predicted for two random shifts of every canvas's centre window."""
+    rng = np.random.default_rng(_seed(seed))
+    return tuple(_predict(model, random_shifts(canvases, max_shift, rng)) for _ in range(2))
 
 
 # Name -> (how the stack downsamples, classification head).
@@ -315,32 +344,65 @@ def train_and_evaluate(
     shifts: Sequence[int] = (1, 2, 3, 4),
     epochs: int = 8,
     seed: int = 0,
+    verbose: bool = False,
 ) -> tuple[Any, dict[str, Any]]:
-    """Train one variant (Adam, seeded) and measure it on plain and shifted test images.
+    """Train one variant (Adam, seeded) and measure it on centred and shifted test images.
+
+    Parameters
+    ----------
+    variant : str
+        A key of :data:`VARIANTS`.
+    train : (images, labels)
+        Training images of the size the network takes.
+    test : (canvases, labels)
+        Test canvases with ``max(shifts)`` pixels of extra background on every
+        side (``make_shapes(..., margin=max(shifts))``): every test image,
+        centred or shifted, is a window cut out of its canvas (:func:`shift_crops`).
+    shifts : tuple of int
+        Shifts in pixels.
+    epochs, seed : int
+        The seed sets the initial weights and the order of the batches.
+    verbose : bool
+        Print one line when the network is trained and measured: its name,
+        the seed, the seconds it took and its test accuracy.
 
     Returns
     -------
     model : keras.Model
     row : dict
-        ``variant``, ``params`` (trainable weights: blur pooling's fixed
-        kernel is not counted), ``head_params`` (the final Dense layer's), ``test_acc``,
-        ``shifted_acc``: for each shift ``s`` in ``shifts``, the mean
-        accuracy over the test images moved by ``s`` pixels in each of the
-        four directions, and ``consistency``: :func:`shift_consistency`
-        with shifts up to ``max(shifts)``.
+        ``variant``, ``seed``, ``params`` (trainable weights: blur pooling's
+        fixed kernel is not counted), ``head_params`` (the final Dense
+        layer's), ``test_acc``, ``shifted_acc``: for each shift ``s``, the
+        mean accuracy over the test images moved by ``s`` pixels in each of
+        the four directions, and the three measures of :func:`shift_pairs`
+        with shifts up to ``max(shifts)``: ``consistency``,
+        ``consistency_correct`` and ``flips_per_error``.
     """
     _variant(variant)
     train, test = _labelled(train, "train"), _labelled(test, "test")
     allowed = "a non-empty tuple of positive shifts in pixels, each less than the image"
     steps = entries(shifts, "shifts", allowed)
-    most = min(test[0].shape[1:3]) - 1
+    most = min(train[0].shape[1:3]) - 1
     if not steps or any(as_int(s) is None or not 0 < as_int(s) <= most for s in steps):
         raise ValueError(f"`shifts` must be {allowed} (at most {most}). Received: shifts={shifts!r}.")
+    shifts = tuple(as_int(s) for s in steps)
+    margin = max(shifts)
+    if test[0].shape[1:] != (
+        train[0].shape[1] + 2 * margin,
+        train[0].shape[2] + 2 * margin,
+        train[0].shape[3],
+    ):
+        raise ValueError(
+            f"`test` must hold canvases with max(shifts) = {margin} pixels of background on every side of "
+            f"the training images' {train[0].shape[1:3]}: make_shapes(..., margin={margin}). "
+            f"Received: test images of shape {test[0].shape[1:]}."
+        )
     epochs = positive_int(epochs, "epochs", MAX_EPOCHS)
     seed = _seed(seed)
     k = keras()
     import tensorflow as tf  # after keras(), which quiets it
 
+    started = time.perf_counter()
     tf.config.experimental.enable_op_determinism()
     k.utils.set_random_seed(seed)
     model = build_model(variant, train[0].shape[1:], len(SHAPES))
@@ -350,58 +412,124 @@ def train_and_evaluate(
         metrics=["accuracy"],
     )
     model.fit(*train, epochs=epochs, batch_size=64, verbose=0, shuffle=True)
-    x_test, y_test = test
+    canvases, labels = test
     shifted = {
-        s: float(np.mean([_accuracy(model, shift_images(x_test, r, c), y_test) for r, c in _moves(s)]))
+        s: float(
+            np.mean([_accuracy(model, shift_crops(canvases, r, c, margin), labels) for r, c in _moves(s)])
+        )
         for s in shifts
     }
     row = {
         "variant": variant,
+        "seed": seed,
         "params": sum(int(np.prod(w.shape)) for w in model.trainable_weights),
         "head_params": model.get_layer("logits").count_params(),
-        "test_acc": _accuracy(model, x_test, y_test),
+        "test_acc": _accuracy(model, shift_crops(canvases, 0, 0, margin), labels),
         "shifted_acc": shifted,
-        "consistency": shift_consistency(model, x_test, max(shifts), seed=seed),
+        **shift_pairs(model, canvases, labels, margin, seed=seed),
     }
+    if verbose:
+        seconds = time.perf_counter() - started
+        print(f"{variant:<18} seed {seed}: {seconds:5.1f} s, test accuracy {row['test_acc']:.2f}", flush=True)
     return model, row
 
 
 def random_shifts(images: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
-    """Move each image by its own random shift, rows and columns each from ``-max_shift`` to ``max_shift``.
+    """Each canvas's centre window moved by its own random shift (:func:`shift_crops`).
+
+    ``images`` are canvases (:func:`make_shapes` with ``margin``); the margin is
+    ``max_shift``: rows and columns each move by
+    ``-max_shift`` to ``max_shift`` pixels, and the windows are
+    ``2 * max_shift`` pixels smaller than the canvases.
 
     Examples
     --------
-    >>> x = np.ones((5, 6, 6, 1))
-    >>> moved = random_shifts(x, 2, np.random.default_rng(0))
-    >>> moved.shape, bool((moved.sum(axis=(1, 2, 3)) >= 16).all())
-    ((5, 6, 6, 1), True)
+    >>> x = np.ones((5, 10, 10, 1))
+    >>> random_shifts(x, 2, np.random.default_rng(0)).shape
+    (5, 6, 6, 1)
     """
-    images = _images(images)
-    max_shift = _max_shift(max_shift, images)
+    canvases = _images(images, "images")
+    max_shift = _max_shift(max_shift, canvases)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"`rng` must be a numpy.random.Generator. Received: rng={rng!r}.")
-    moves = rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))
-    out = np.empty_like(images)
+    moves = rng.integers(-max_shift, max_shift + 1, size=(len(canvases), 2))
+    h, w = canvases.shape[1:3]
+    out = np.empty((len(canvases), h - 2 * max_shift, w - 2 * max_shift, *canvases.shape[3:]), canvases.dtype)
     for move in np.unique(moves, axis=0):
         same = (moves == move).all(axis=1)
-        out[same] = shift_images(images[same], int(move[0]), int(move[1]))
+        out[same] = shift_crops(canvases[same], int(move[0]), int(move[1]), max_shift)
     return out
 
 
-def shift_consistency(model: Any, images: np.ndarray, max_shift: int = 4, seed: int = 0) -> float:
-    """Zhang's (ICML 2019) consistency: how often two random shifts of an image get the same class.
+def shift_pairs(
+    model: Any, canvases: np.ndarray, labels: np.ndarray, max_shift: int = 4, seed: int = 0
+) -> dict[str, float]:
+    """Zhang's (ICML 2019) shift consistency, and two readings of it that accuracy cannot explain.
 
-    Each image is moved twice, each time by its own random shift of up to
-    ``max_shift`` pixels along rows and columns (:func:`random_shifts`), and
-    the two predicted classes are compared. The labels play no part: a
-    network can be consistent and wrong.
+    Every image is cut out of its canvas twice, each time with its own
+    random shift of up to ``max_shift`` pixels along rows and columns
+    (:func:`random_shifts`), and the two predicted classes are compared.
+
+    Consistency alone is tied to accuracy: two copies that are both right
+    agree, so a network with accuracy ``a`` on shifted images is at least
+    ``2a - 1`` consistent. The other two measures take that out.
+
+    Returns
+    -------
+    dict
+        ``consistency``: the fraction of pairs with the same class.
+        ``consistency_correct``: the same, counted only over the images
+        whose centred copy the network classifies correctly.
+        ``flips_per_error``: the fraction of pairs that disagree divided by
+        the error rate on the shifted copies. A disagreement needs at least
+        one wrong copy, so it lies between 0 (every error is made on both
+        copies alike) and 2; NaN when the network makes no error.
+
+    Examples
+    --------
+    A model that ignores its input agrees with itself on every pair:
+
+    >>> class Blind:
+    ...     input_shape = (None, 6, 6, 1)
+    ...     def predict(self, x, verbose=0, batch_size=None):
+    ...         return np.tile([0.0, 1.0], (len(x), 1))
+    >>> pairs = shift_pairs(Blind(), np.zeros((4, 10, 10, 1)), np.array([1, 1, 0, 0]), max_shift=2)
+    >>> pairs["consistency"], pairs["consistency_correct"], pairs["flips_per_error"]
+    (1.0, 1.0, 0.0)
     """
     model = _model(model)
-    images = _images(images)
-    max_shift = _max_shift(max_shift, images)
-    rng = np.random.default_rng(_seed(seed))
-    first, second = (random_shifts(images, max_shift, rng) for _ in range(2))
-    return float(np.mean(_predict(model, first) == _predict(model, second)))
+    canvases, labels = _labelled((canvases, labels), "canvases")
+    max_shift = _max_shift(max_shift, canvases)
+    first, second = _pair_predictions(model, canvases, max_shift, seed)
+    correct = _predict(model, shift_crops(canvases, 0, 0, max_shift)) == labels
+    agree = first == second
+    error = float(np.mean(np.concatenate([first != labels, second != labels])))
+    return {
+        "consistency": float(np.mean(agree)),
+        "consistency_correct": float(np.mean(agree[correct])) if correct.any() else float("nan"),
+        "flips_per_error": float(np.mean(~agree)) / error if error else float("nan"),
+    }
+
+
+def shift_consistency(model: Any, images: np.ndarray, max_shift: int = 4, seed: int = 0) -> float:
+    """How often two random shifts of an image get the same class (:func:`shift_pairs`).
+
+    ``images`` are canvases with ``max_shift`` pixels of margin, cut as in
+    :func:`random_shifts`. The labels play no part: a network can be
+    consistent and wrong.
+
+    Examples
+    --------
+    >>> class Blind:
+    ...     def predict(self, x, verbose=0, batch_size=None):
+    ...         return np.tile([0.0, 1.0], (len(x), 1))
+    >>> shift_consistency(Blind(), np.zeros((3, 12, 12, 1)))
+    1.0
+    """
+    model = _model(model)
+    canvases = _images(images, "images")
+    first, second = _pair_predictions(model, canvases, _max_shift(max_shift, canvases), seed)
+    return float(np.mean(first == second))
 
 
 def _moves(s: int) -> list[tuple[int, int]]:
@@ -416,18 +544,44 @@ def _accuracy(model: Any, x: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(_predict(model, x) == y))
 
 
-def results_table(rows: Sequence[dict[str, Any]], digits: int = 2) -> str:
-    """Rows of :func:`train_and_evaluate` as a fixed-width text table, accuracies rounded.
+# Two-sided 95% quantiles of Student's t with n - 1 degrees of freedom, for n = 2 .. 10 runs.
+_T95 = {2: 12.706, 3: 4.303, 4: 3.182, 5: 2.776, 6: 2.571, 7: 2.447, 8: 2.365, 9: 2.306, 10: 2.262}
+#: The measures of a row of :func:`train_and_evaluate` that :func:`summarise` averages, as the table heads them.
+COLUMNS = {
+    "test_acc": "test acc",
+    "consistency": "consistency",
+    "consistency_correct": "on correct",
+    "flips_per_error": "flips/error",
+}
+
+
+def _columns(row: dict[str, Any]) -> dict[str, float]:
+    shifted = {f"shift {s} px": acc for s, acc in row["shifted_acc"].items()}
+    return {"test acc": row["test_acc"], **shifted, **{COLUMNS[k]: row[k] for k in list(COLUMNS)[1:]}}
+
+
+def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, tuple[float, float]]]:
+    """Mean and 95% confidence interval of every measure, per variant, over its training seeds.
+
+    The interval is the mean plus or minus Student's t quantile times the
+    standard error, ``t * std(ddof=1) / sqrt(n)``: with 3 seeds, t = 4.303.
+
+    Returns
+    -------
+    dict
+        variant -> column name (as :func:`results_table` heads it) -> (mean,
+        half-width of the interval). The half-width is NaN for a single seed.
 
     Examples
     --------
-    >>> row = {"variant": "max pool + GAP", "params": 14180, "head_params": 132,
-    ...        "test_acc": 0.9512, "shifted_acc": {1: 0.9311, 4: 0.9447}, "consistency": 0.9012}
-    >>> print(results_table([row]))
-    variant             params  head params  test acc  shift 1 px  shift 4 px  consistency
-    max pool + GAP       14180          132      0.95        0.93        0.94         0.90
+    >>> rows = [{"variant": "v", "seed": s, "test_acc": acc, "shifted_acc": {1: acc},
+    ...          "consistency": 1.0, "consistency_correct": 1.0, "flips_per_error": 0.5}
+    ...         for s, acc in enumerate((0.8, 0.9, 1.0))]
+    >>> mean, half = summarise(rows)["v"]["test acc"]
+    >>> round(mean, 3), round(half, 3)
+    (0.9, 0.248)
     """
-    keys = ("variant", "params", "head_params", "test_acc", "shifted_acc", "consistency")
+    keys = ("variant", "shifted_acc", *COLUMNS)
     allowed = f"a sequence of rows of train_and_evaluate: dicts with keys {keys} and the same shifts"
     table = entries(rows, "rows", allowed)
     if not all(isinstance(r, dict) and all(k in r for k in keys) for r in table) or any(
@@ -435,14 +589,45 @@ def results_table(rows: Sequence[dict[str, Any]], digits: int = 2) -> str:
         for r in table
     ):
         raise ValueError(f"`rows` must be {allowed}. Received: rows={rows!r}.")
-    digits = int_in_range(digits, "digits", 0, 17, "an integer from 0 to 17, float64's significant digits")
-    shifts = list(table[0]["shifted_acc"]) if table else []
-    header = f"{'variant':<18} {'params':>7} {'head params':>12} {'test acc':>9}"
-    lines = [header + "".join(f"{f'shift {s} px':>12}" for s in shifts) + f"{'consistency':>13}"]
+    runs: dict[str, list[dict[str, float]]] = {}
     for r in table:
-        line = f"{r['variant']:<18} {r['params']:>7} {r['head_params']:>12} {r['test_acc']:>9.{digits}f}"
-        shifted = "".join(f"{r['shifted_acc'][s]:>12.{digits}f}" for s in shifts)
-        lines.append(line + shifted + f"{r['consistency']:>13.{digits}f}")
+        runs.setdefault(r["variant"], []).append(_columns(r))
+    if any(len(v) > max(_T95) for v in runs.values()):
+        raise ValueError(f"`rows` must hold at most {max(_T95)} seeds per variant. Received: rows={rows!r}.")
+    summary = {}
+    for variant, seeds in runs.items():
+        values = {name: np.array([seed[name] for seed in seeds]) for name in seeds[0]}
+        n = len(seeds)
+        summary[variant] = {
+            name: (
+                float(np.mean(v)),
+                float(_T95[n] * np.std(v, ddof=1) / np.sqrt(n)) if n > 1 else float("nan"),
+            )
+            for name, v in values.items()
+        }
+    return summary
+
+
+def results_table(rows: Sequence[dict[str, Any]], digits: int = 2) -> str:
+    """Rows of :func:`train_and_evaluate` as a text table: per variant, mean ± 95% half-width over seeds.
+
+    Examples
+    --------
+    >>> row = {"variant": "max pool + GAP", "test_acc": 0.9512, "shifted_acc": {1: 0.9311},
+    ...        "consistency": 0.9012, "consistency_correct": 0.95, "flips_per_error": 1.5}
+    >>> print(results_table([row, {**row, "test_acc": 0.9712}]))
+    variant             test acc   shift 1 px  consistency   on correct  flips/error
+    max pool + GAP     0.96±0.13   0.93±0.00    0.90±0.00    0.95±0.00    1.50±0.00
+    """
+    summary = summarise(rows)
+    digits = int_in_range(digits, "digits", 0, 17, "an integer from 0 to 17, float64's significant digits")
+    names = list(next(iter(summary.values()))) if summary else []
+    lines = [f"{'variant':<18}" + "".join(f"{name:>13}" for name in names)]
+    for variant, columns in summary.items():
+        cells = (
+            f"{m:.{digits}f}" + (f"±{h:.{digits}f}" if not np.isnan(h) else "") for m, h in columns.values()
+        )
+        lines.append(f"{variant:<18}" + "".join(f"{cell:>13}" for cell in cells))
     return "\n".join(lines)
 
 

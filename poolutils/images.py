@@ -223,9 +223,12 @@ def shift_changes(
         ``"from_shifted"``: mean absolute difference between the shifted
         output and the unshifted output moved by ``s / stride`` cells, the
         output a perfectly equivariant layer would give (0 means
-        equivariant). When ``s / stride`` is not a whole number no such
-        reference exists; the value is then the distance to the nearer of the
-        two whole-cell moves, ``floor`` and ``ceil`` of ``s / stride``.
+        equivariant). When ``s / stride`` is not a whole number (a 1-pixel
+        shift at stride 2 is half a cell), the reference is interpolated:
+        the mean of the two whole-cell moves, ``floor`` and ``ceil`` of
+        ``s / stride``. (The nearer of the two would be no reference at
+        all: it is about as far as the layer's stride-1 output is from its
+        own neighbour, which rewards any smoothing.)
         Neither is divided by the size of the output, which would favour
         layers with brighter outputs.
 
@@ -269,13 +272,14 @@ def shift_changes(
     n = reference.shape[1]
     keep = slice(border + margin, n - border)  # columns whose every moved reference is inside the crop
 
-    def distance(a: np.ndarray, cells: int) -> float:
-        moved = reference[:, keep.start - cells : keep.stop - cells]
-        return float(np.mean(np.abs(a[:, keep] - moved)))
+    def moved(cells: int) -> np.ndarray:
+        return reference[:, keep.start - cells : keep.stop - cells]
 
     in_place, from_shifted = [], []
     for s in shifts:
-        out = layer_output(image[:, margin - s : margin - s + width], layer, stride, pool_size)
-        in_place.append(distance(out, 0))
-        from_shifted.append(min(distance(out, s // stride), distance(out, -(-s // stride))))
+        out = layer_output(image[:, margin - s : margin - s + width], layer, stride, pool_size)[:, keep]
+        in_place.append(float(np.mean(np.abs(out - moved(0)))))
+        # A fractional move has no whole-cell reference: interpolate between the two nearest ones.
+        expected = (moved(s // stride) + moved(-(-s // stride))) / 2
+        from_shifted.append(float(np.mean(np.abs(out - expected))))
     return {"in_place": np.array(in_place), "from_shifted": np.array(from_shifted)}

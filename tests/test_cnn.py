@@ -33,12 +33,24 @@ def test_shape_masks_differ_from_each_other(kind):
             assert not np.array_equal(mask, cnn.shape_mask(other, 24, (11.5, 11.5), 4.5))
 
 
-def test_shift_images_moves_content_and_fills_with_zero(keras):
-    x, _ = cnn.make_shapes(4, seed=0)
-    moved = cnn.shift_images(x, 3, -2)
-    # Keras' RandomTranslation with a fixed factor and constant fill is the same operation.
+def test_shift_crops_move_the_content_and_invent_no_pixel(keras):
+    canvas, _ = cnn.make_shapes(4, seed=0, margin=4)
+    centre, moved = cnn.shift_crops(canvas, 0, 0, 4), cnn.shift_crops(canvas, 3, -2, 4)
+    assert centre.shape == moved.shape == (4, 24, 24, 1)
+    # Inside the overlap, Keras' RandomTranslation (fixed factor) moves the centre crop the same way.
     layer = keras.layers.RandomTranslation((3 / 24, 3 / 24), (-2 / 24, -2 / 24), fill_mode="constant")
-    np.testing.assert_allclose(moved, np.asarray(layer(x, training=True)), atol=1e-6)
+    np.testing.assert_allclose(
+        moved[:, 3:, :-2], np.asarray(layer(centre, training=True))[:, 3:, :-2], atol=1e-6
+    )
+    # ... and where Keras fills in zeros, the crop shows the canvas's own noisy background.
+    assert (moved[:, :3] != 0).all()
+
+
+def test_make_shapes_margin_only_adds_background():
+    small, labels = cnn.make_shapes(40, seed=0, noise=0.0)
+    canvas, same_labels = cnn.make_shapes(40, seed=0, noise=0.0, margin=3)
+    np.testing.assert_array_equal(labels, same_labels)
+    np.testing.assert_array_equal(cnn.shift_crops(canvas, 0, 0, 3), small)
 
 
 def test_bad_arguments_are_named():
@@ -48,8 +60,8 @@ def test_bad_arguments_are_named():
         cnn.make_shapes(4, size=8)
     with pytest.raises(ValueError, match="jitter"):
         cnn.make_shapes(4, jitter=20)
-    with pytest.raises(ValueError, match="shift"):
-        cnn.shift_images(np.zeros((1, 4, 4, 1)), 4, 0)
+    with pytest.raises(ValueError, match=r"rows.*margin"):
+        cnn.shift_crops(np.zeros((1, 8, 8, 1)), 3, 0, 2)
     with pytest.raises(ValueError, match="variant"):
         cnn.build_model("max pool + attention")
 
@@ -111,14 +123,51 @@ def test_blur_pooling_in_the_model_is_blur_pool(rng):
     )
 
 
-def test_train_and_evaluate_reports_a_row():
-    train, test = cnn.make_shapes(64, seed=0), cnn.make_shapes(16, seed=1)
-    model, row = cnn.train_and_evaluate("blur pool + GAP", train, test, epochs=1)
+def test_train_and_evaluate_reports_a_row(capsys):
+    train, test = cnn.make_shapes(64, seed=0), cnn.make_shapes(16, seed=1, margin=4)
+    model, row = cnn.train_and_evaluate("blur pool + GAP", train, test, epochs=1, verbose=True)
     assert row["params"] == sum(int(np.prod(w.shape)) for w in model.trainable_weights)
     assert 0 <= row["test_acc"] <= 1 and set(row["shifted_acc"]) == {1, 2, 3, 4}
     assert all(0 <= acc <= 1 for acc in row["shifted_acc"].values())
     assert 0 <= row["consistency"] <= 1
     assert "blur pool + GAP" in cnn.results_table([row])
+    # One progress line: the name, the seed, the seconds and the accuracy.
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("blur pool + GAP") and " s, test accuracy " in line and "\n" not in line
+
+
+def test_train_and_evaluate_wants_canvases_for_its_shifts():
+    train, test = cnn.make_shapes(8, seed=0), cnn.make_shapes(8, seed=1, margin=2)
+    with pytest.raises(ValueError, match=r"margin=4.*Received: test images of shape \(28, 28, 1\)"):
+        cnn.train_and_evaluate("max pool + GAP", train, test)
+
+
+def _row(variant, acc, consistency):
+    return {
+        "variant": variant,
+        "test_acc": acc,
+        "shifted_acc": {1: acc},
+        "consistency": consistency,
+        "consistency_correct": consistency,
+        "flips_per_error": 1 - consistency,
+    }
+
+
+def test_summarise_gives_the_t_interval_over_seeds():
+    rows = [_row("a", acc, 0.9) for acc in (0.7, 0.8, 0.9, 1.0)] + [_row("b", 0.5, 0.5)]
+    summary = cnn.summarise(rows)
+    mean, half = summary["a"]["test acc"]
+    # n = 4: t(0.975, 3) = 3.182 times the standard error std(ddof=1) / 2.
+    assert np.isclose(mean, 0.85) and np.isclose(half, 3.182 * np.std([0.7, 0.8, 0.9, 1.0], ddof=1) / 2)
+    assert summary["a"]["consistency"] == (0.9, 0.0)
+    assert np.isnan(summary["b"]["test acc"][1])  # one seed: no interval
+    table = cnn.results_table(rows)
+    assert "0.85±0.21" in table and "\nb " in table
+
+
+def test_summarise_refuses_more_seeds_than_it_has_quantiles_for():
+    with pytest.raises(ValueError, match="at most 10 seeds"):
+        cnn.summarise([_row("a", 0.5, 0.5)] * 11)
 
 
 class PositionModel:
@@ -135,7 +184,7 @@ class BlindModel:
 
 
 def test_shift_consistency_counts_agreeing_pairs():
-    x, _ = cnn.make_shapes(200, seed=2, noise=0.0)
+    x, _ = cnn.make_shapes(200, seed=2, noise=0.0, margin=4)
     # A model that ignores its input always agrees with itself; one that reads the position rarely does.
     assert cnn.shift_consistency(BlindModel(), x) == 1.0
     position = cnn.shift_consistency(PositionModel(), x, max_shift=4)
@@ -144,10 +193,33 @@ def test_shift_consistency_counts_agreeing_pairs():
     assert cnn.shift_consistency(PositionModel(), x, max_shift=0) == 1.0
 
 
+class LabelModel:
+    """Right on the even images, wrong on the odd ones, and on an odd image wrong differently per shift."""
+
+    def __init__(self, labels):
+        self.labels = labels
+
+    def predict(self, x, verbose=0, batch_size=None):
+        column = x[..., 0].max(axis=1).argmax(axis=1)
+        guess = np.where(np.arange(len(x)) % 2 == 0, self.labels, 4 + column % 2)
+        return np.eye(8)[guess]
+
+
+def test_shift_pairs_separate_consistency_from_accuracy():
+    x, y = cnn.make_shapes(400, seed=2, noise=0.0, margin=4)
+    pairs = cnn.shift_pairs(LabelModel(y), x, y)
+    # Every disagreement is on an odd (wrong) image; on the images it gets right it always agrees.
+    assert pairs["consistency_correct"] == 1.0
+    assert 0.5 < pairs["consistency"] < 1.0
+    # Half the copies are wrong; a disagreement needs a wrong copy, so flips per error is at most 2.
+    assert np.isclose(pairs["flips_per_error"], (1 - pairs["consistency"]) / 0.5)
+
+
 def test_random_shifts_are_seeded_and_use_every_offset():
     x = np.zeros((400, 12, 12, 1), dtype=np.float32)
     x[:, 5, 5] = 1
     moved = cnn.random_shifts(x, 2, np.random.default_rng(0))
+    assert moved.shape == (400, 8, 8, 1)
     np.testing.assert_array_equal(moved, cnn.random_shifts(x, 2, np.random.default_rng(0)))
     rows, cols = np.nonzero(moved[..., 0])[1:]
-    assert set(rows.tolist()) == set(cols.tolist()) == {3, 4, 5, 6, 7}
+    assert set(rows.tolist()) == set(cols.tolist()) == {1, 2, 3, 4, 5}

@@ -136,3 +136,46 @@ def test_00_receptive_field_rule_matches_keras(keras, kernel, pool):
         if pool:
             spec.append(("pool", pool))
         assert _keras_receptive_field(keras, spec) == _rule_receptive_field(spec), spec
+
+
+@pytest.mark.parametrize("cycles", range(17, 32))
+def test_05b_every_wave_above_half_the_new_rate_folds_onto_one_below_it(keras, cycles):
+    # 05b shows 28 cycles over 64 cells folding onto 4; every wave above 16 cycles folds onto 32 - cycles,
+    # and Keras' AveragePooling1D(2) passes the folded wave with amplitude |cos(pi * cycles / 64)|.
+    cells = np.arange(64)
+    wave = np.cos(2 * np.pi * cycles * cells / 64).astype(np.float32)
+    folded = np.cos(2 * np.pi * (32 - cycles) * cells / 64).astype(np.float32)
+    np.testing.assert_allclose(wave[::2], folded[::2], atol=1e-5)
+    pooled = np.asarray(keras.layers.AveragePooling1D(2)(wave[None, :, None]))[0, :, 0]
+    amplitude = np.abs(np.fft.rfft(pooled))[32 - cycles] / 16
+    assert np.isclose(amplitude, abs(np.cos(np.pi * cycles / 64)), atol=1e-4)
+
+
+@pytest.mark.parametrize("shift", [1, 3, 5])
+def test_05b_blur_pooling_is_nearer_its_interpolated_reference_than_max_pooling(keras, shift):
+    # 05b's conclusion 4 on the photo, with Keras' layers and for more odd shifts than the notebook shows.
+    from poolutils.images import sample_image
+
+    photo = sample_image(4)
+    width = photo.shape[1] - 2 * shift
+    layers = keras.layers
+    blur = layers.DepthwiseConv2D(3, strides=2, padding="same", use_bias=False)
+    blur.build((None, photo.shape[0], width, 1))
+    blur.set_weights([np.outer([1, 2, 1], [1, 2, 1]).astype(np.float32)[:, :, None, None] / 16])
+    pools = {
+        "max": layers.MaxPooling2D(2, strides=2, padding="same"),
+        "blur": lambda x: blur(layers.MaxPooling2D(2, strides=1, padding="same")(x)),
+    }
+    distance = {}
+    for name, pool in pools.items():
+        base, moved = (
+            np.asarray(pool(photo[None, :, start : start + width, None]))[0, :, :, 0].astype(np.float64)
+            for start in (shift, 0)
+        )
+        low, high = shift // 2, shift // 2 + 1
+        keep = slice(high + 2, base.shape[1] - 2)  # away from the 'same' padding at both ends
+        reference = (
+            base[:, keep.start - low : keep.stop - low] + base[:, keep.start - high : keep.stop - high]
+        ) / 2
+        distance[name] = np.mean(np.abs(moved[:, keep] - reference))
+    assert distance["blur"] < 0.6 * distance["max"]

@@ -1,4 +1,8 @@
-"""Checks for exercises/05_real_images.ipynb: pooling a photo, translation invariance, aliasing, blur pooling.
+"""Checks for exercises/05_real_images.ipynb: pooling a photo, shifts and aliasing, blur pooling.
+
+Exercises 5.2 and 5.3 measure one shift the way notebook 05b does: the
+change in place and the change from the shifted reference (interpolated at
+half a cell), in brightness units, for stride 2 and its stride-1 control.
 
 Exercises 5.4-5.6 follow Zhang, "Making Convolutional Networks Shift-Invariant
 Again" (ICML 2019): max pooling with stride 1, then a fixed binomial blur that
@@ -47,10 +51,6 @@ def _stripe() -> np.ndarray:
     image = np.zeros((4, 12), dtype=np.float32)
     image[:, 4:6] = 1
     return image
-
-
-def _keras_layer(image: np.ndarray, mode: str, pool_size: int) -> np.ndarray:
-    return image if mode == "none" else keras_pool_map(mode, image, pool_size=pool_size)
 
 
 def _crops(image: np.ndarray, shift: int) -> tuple[np.ndarray, np.ndarray]:
@@ -118,174 +118,220 @@ check_pool_photo = Check(
 )
 
 
-# --- 5.2 -------------------------------------------------------------------
+# --- 5.2 and 5.3 -------------------------------------------------------------
+# The shift experiment of notebook 05b on one shift: 2x2 windows ('valid') with stride 2 or its
+# stride-1 control, differences in brightness units (no division), the half-cell reference interpolated.
 
 
-def shift_change(image, shift, pool_size, mode):
+def shift_layer(x, mode, stride):
+    # Given to the learner: 2x2 windows with the stride ('valid'); 'none' keeps every stride-th pixel.
+    if mode == "none":
+        return x[::stride, ::stride]
+    pool = pu.max_pool if mode == "max" else pu.avg_pool
+    return pool(x[np.newaxis, :, :, np.newaxis], 2, stride)[0, :, :, 0]
+
+
+def _keras_shift_layer(image: np.ndarray, mode: str, stride: int) -> np.ndarray:
+    if mode == "none":
+        return np.asarray(image, dtype=np.float64)[::stride, ::stride]
+    return keras_pool_map(mode, image, pool_size=2, strides=stride).astype(np.float64)
+
+
+def change_in_place(image, shift, mode, stride):
     width = image.shape[1] - 2 * shift
-    base = image[:, shift : shift + width]
-    shifted = image[:, :width]  # the same content, `shift` pixels further right
-
-    def layer(x):
-        return x if mode == "none" else pool_photo(x, mode, pool_size)
-
-    reference = layer(base)
-    return float(np.mean(np.abs(layer(shifted) - reference)) / np.mean(np.abs(reference)))
+    base = shift_layer(image[:, shift : shift + width], mode, stride)
+    moved = shift_layer(image[:, :width], mode, stride)  # the same content, `shift` pixels further right
+    return float(np.mean(np.abs(moved - base)))
 
 
-def _change_oracle(image: np.ndarray, shift: int, pool_size: int, mode: str) -> float:
-    base, shifted = _crops(image, shift)
-    ref = _keras_layer(base, mode, pool_size).astype(np.float64)
-    return float(np.mean(np.abs(_keras_layer(shifted, mode, pool_size) - ref)) / np.mean(np.abs(ref)))
+def _in_place_oracle(image: np.ndarray, shift: int, mode: str, stride: int) -> float:
+    base, moved = (_keras_shift_layer(crop, mode, stride) for crop in _crops(image, shift))
+    return float(np.mean(np.abs(moved - base)))
 
 
-def _change_cases() -> list[Case]:
-    specs = [
-        ("a 2-pixel stripe, shift 1, pool 2, 'max'", _stripe(), 1, 2, "max"),
-        ("a 2-pixel stripe, shift 1, no pooling", _stripe(), 1, 2, "none"),
-        ("8x14 image, shift 2, pool 2, 'avg'", _noise((8, 14), 92), 2, 2, "avg"),
-        ("the photo, shift 1, pool 2, 'max'", _photo(), 1, 2, "max"),
-        ("the photo, shift 3, pool 4, 'avg'", _photo(), 3, 4, "avg"),
-        ("the photo, shift 2, no pooling", _photo(), 2, 2, "none"),
-    ]
-    return [Case(label, (x, s, f, mode)) for label, x, s, f, mode in specs]
+def _shift_cases(specs: list[tuple[str, np.ndarray, int, str, int]]) -> list[Case]:
+    return [Case(label, (x, s, mode, stride)) for label, x, s, mode, stride in specs]
 
 
-def _change_without(image, shift, pool_size, mode, *, pooled=True, scaled=True, absolute=True, axis=1):
+def _in_place_cases() -> list[Case]:
+    return _shift_cases(
+        [
+            ("a 2-pixel stripe, shift 1, 'max', stride 2", _stripe(), 1, "max", 2),
+            ("a 2-pixel stripe, shift 1, 'max', stride 1", _stripe(), 1, "max", 1),
+            ("8x14 image, shift 2, 'avg', stride 2", _noise((8, 14), 92), 2, "avg", 2),
+            ("the photo, shift 1, 'max', stride 2", _photo(), 1, "max", 2),
+            ("the photo, shift 1, 'max', stride 1", _photo(), 1, "max", 1),
+            ("the photo, shift 3, 'none', stride 2", _photo(), 3, "none", 2),
+            ("the photo, shift 2, 'avg', stride 1", _photo(), 2, "avg", 1),
+        ]
+    )
+
+
+def _in_place_with(image, shift, mode, stride, *, layer=True, scaled=False, absolute=True, axis=1):
     if axis == 0:
         image = image.T
-    base, shifted = _crops(image, shift)
+    base, moved = _crops(image, shift)
     if axis == 0:
-        base, shifted = base.T, shifted.T
-    if pooled and mode != "none":
-        base, shifted = pool_photo(base, mode, pool_size), pool_photo(shifted, mode, pool_size)
-    diff = shifted - base
-    change = np.mean(np.abs(diff) if absolute else diff)
-    return float(change / np.mean(np.abs(base))) if scaled else float(change)
+        base, moved = base.T, moved.T
+    if layer:
+        base, moved = shift_layer(base, mode, stride), shift_layer(moved, mode, stride)
+    diff = moved - base
+    change = float(np.mean(np.abs(diff) if absolute else diff))
+    return change / float(np.mean(np.abs(base))) if scaled else change
 
 
-def _change_rolled(image, shift, pool_size, mode):
-    rolled = np.roll(image, shift, axis=1)
-    layer = (lambda x: x) if mode == "none" else (lambda x: pool_photo(x, mode, pool_size))
-    return float(np.mean(np.abs(layer(rolled) - layer(image))) / np.mean(np.abs(layer(image))))
+def _in_place_rolled(image, shift, mode, stride):
+    return float(
+        np.mean(
+            np.abs(
+                shift_layer(np.roll(image, shift, axis=1), mode, stride) - shift_layer(image, mode, stride)
+            )
+        )
+    )
 
 
-check_shift_change = Check(
+check_change_in_place = Check(
     "5.2",
-    "shift_change",
-    cases=_change_cases,
-    reference=shift_change,
-    oracle=_change_oracle,
+    "change_in_place",
+    cases=_in_place_cases,
+    reference=change_in_place,
+    oracle=_in_place_oracle,
     compare=compare_close,
     mistakes=(
         Mistake(
-            lambda *a: _change_without(*a, pooled=False),
-            "you compared the images before pooling: pool both crops (unless mode is 'none'), then compare.",
+            lambda *a: _in_place_with(*a, scaled=True),
+            "you divided by the output's mean brightness: that favours layers with bright outputs, such as "
+            "max pooling. Return the mean absolute difference itself, in brightness units.",
+            "divided_by_mean",
+        ),
+        Mistake(
+            lambda *a: _in_place_with(*a, layer=False),
+            "you compared the crops before the layer: pass both through shift_layer(..., mode, stride) first.",
             "not_pooled",
         ),
         Mistake(
-            lambda *a: _change_without(*a, scaled=False),
-            "you did not divide by np.mean(np.abs(reference)): without it a darker image would look "
-            "more shift-invariant.",
-            "not_scaled",
+            lambda image, shift, mode, stride: _in_place_with(image, shift, mode, 2),
+            "you always used stride 2: `stride` is 1 for the control (the same windows, no subsampling).",
+            "stride_ignored",
         ),
         Mistake(
-            lambda *a: _change_without(*a, absolute=False),
+            lambda *a: _in_place_with(*a, absolute=False),
             "you averaged the signed differences, which cancel out; average their absolute values.",
             "signed_differences",
         ),
         Mistake(
-            lambda *a: _change_without(*a, axis=0),
+            lambda *a: _in_place_with(*a, axis=0),
             "you shifted the rows (down); the task shifts the columns: the image moves to the RIGHT.",
             "rows_shifted",
         ),
         Mistake(
-            _change_rolled,
+            _in_place_rolled,
             "you used np.roll, which wraps the right edge around to the left; cut the two crops instead.",
             "np_roll",
         ),
     ),
     hints=(
-        "Cut two crops of width W - 2*shift: base starts at column `shift`, shifted at column 0. "
-        "Pool both with pool_photo (or leave them if mode is 'none').",
-        "change = np.mean(np.abs(pooled_shifted - pooled_base)) / np.mean(np.abs(pooled_base)); return it as a float.",
+        "Cut two crops of width W - 2*shift: the base starts at column `shift`, the moved one at column 0. "
+        "Pass both through shift_layer(crop, mode, stride).",
+        "Return float(np.mean(np.abs(moved_output - base_output))): no division.",
     ),
-    minutes=8,
+    minutes=6,
 )
 
 
-# --- 5.3 -------------------------------------------------------------------
-
-
-def fraction_unchanged(image, shift, pool_size):
+def change_from_reference(image, shift, mode, stride):
     width = image.shape[1] - 2 * shift
-    base = pool_photo(image[:, shift : shift + width], "max", pool_size)
-    shifted = pool_photo(image[:, :width], "max", pool_size)
-    return float(np.mean(shifted == base))
+    base = shift_layer(image[:, shift : shift + width], mode, stride)
+    moved = shift_layer(image[:, :width], mode, stride)
+    n = base.shape[1]
+    low, high = shift // stride, -(-shift // stride)  # the two whole-cell moves around shift / stride
+    # Column j of the moved output should be column j - shift / stride of the base: interpolate.
+    reference = (base[:, high - low : n - low] + base[:, : n - high]) / 2
+    return float(np.mean(np.abs(moved[:, high:] - reference)))
 
 
-def _unchanged_oracle(image: np.ndarray, shift: int, pool_size: int) -> float:
-    base, shifted = _crops(image, shift)
-    return float(np.mean(_keras_layer(shifted, "max", pool_size) == _keras_layer(base, "max", pool_size)))
+def _reference_from(base: np.ndarray, moved: np.ndarray, shift: int, stride: int, how: str) -> float:
+    n = base.shape[1]
+    low, high = shift // stride, -(-shift // stride)
+    if how == "pixels":  # moved by `shift` cells, as if a cell were a pixel
+        low = high = shift
+    if how == "left":
+        return float(
+            np.mean(np.abs(moved[:, : n - high] - (base[:, high:] + base[:, high - low : n - low]) / 2))
+        )
+    moves = [base[:, high - c : n - c] for c in (low, high)]
+    if how == "nearer":
+        return min(float(np.mean(np.abs(moved[:, high:] - m))) for m in moves)
+    return float(np.mean(np.abs(moved[:, high:] - (moves[0] + moves[1]) / 2)))
 
 
-def _unchanged_cases() -> list[Case]:
-    specs = [
-        ("a 2-pixel stripe, shift 1, pool 2", _stripe(), 1, 2),
-        ("8x14 image, shift 1, pool 2", _noise((8, 14), 93), 1, 2),
-        ("the photo, shift 1, pool 2", _photo(), 1, 2),
-        ("the photo, shift 1, pool 4", _photo(), 1, 4),
-        ("the photo, shift 3, pool 4", _photo(), 3, 4),
-    ]
-    return [Case(label, (x, s, f)) for label, x, s, f in specs]
+def _reference_oracle(image: np.ndarray, shift: int, mode: str, stride: int) -> float:
+    base, moved = (_keras_shift_layer(crop, mode, stride) for crop in _crops(image, shift))
+    return _reference_from(base, moved, shift, stride, "mean")
 
 
-check_fraction_unchanged = Check(
+def _reference_with(how: str) -> Callable[..., float]:
+    def wrong(image, shift, mode, stride):
+        base, moved = (shift_layer(crop, mode, stride) for crop in _crops(image, shift))
+        return _reference_from(base, moved, shift, stride, how)
+
+    return wrong
+
+
+def _reference_cases() -> list[Case]:
+    return _shift_cases(
+        [
+            ("a 2-pixel stripe, shift 1, 'max', stride 2", _stripe(), 1, "max", 2),
+            ("a 2-pixel stripe, shift 2, 'max', stride 2", _stripe(), 2, "max", 2),
+            ("8x14 image, shift 1, 'avg', stride 2", _noise((8, 14), 93), 1, "avg", 2),
+            ("8x14 image, shift 2, 'max', stride 1", _noise((8, 14), 94), 2, "max", 1),
+            ("the photo, shift 1, 'max', stride 2", _photo(), 1, "max", 2),
+            ("the photo, shift 3, 'avg', stride 2", _photo(), 3, "avg", 2),
+            ("the photo, shift 1, 'none', stride 2", _photo(), 1, "none", 2),
+        ]
+    )
+
+
+check_change_from_reference = Check(
     "5.3",
-    "fraction_unchanged",
-    cases=_unchanged_cases,
-    reference=fraction_unchanged,
-    oracle=_unchanged_oracle,
+    "change_from_reference",
+    cases=_reference_cases,
+    reference=change_from_reference,
+    oracle=_reference_oracle,
     compare=compare_close,
     mistakes=(
         Mistake(
-            lambda *a: 1 - fraction_unchanged(*a),
-            "you counted the cells that CHANGED; the task asks for the fraction that stayed the same.",
-            "counted_changed",
+            lambda image, shift, mode, stride: change_in_place(image, shift, mode, stride),
+            "you compared the outputs in place: a shift by `stride` pixels moves the output by a whole cell, "
+            "which is equivariance, not a change. Compare with the base output moved by shift / stride cells.",
+            "compared_in_place",
         ),
         Mistake(
-            lambda image, s, f: int(
-                np.sum(pool_photo(_crops(image, s)[1], "max", f) == pool_photo(_crops(image, s)[0], "max", f))
-            ),
-            "you returned the NUMBER of unchanged cells; divide by the number of pooled cells to get a fraction.",
-            "count_not_fraction",
+            _reference_with("nearer"),
+            "you took the nearer of the two whole-cell moves. At half a cell that measures little more than "
+            "how different neighbouring cells are, which rewards any blur; use the mean of the two moves.",
+            "nearer_move",
         ),
         Mistake(
-            lambda *a: 100 * fraction_unchanged(*a),
-            "you returned a percentage; return a fraction between 0 and 1.",
-            "percentage",
+            _reference_with("pixels"),
+            "you moved the output by `shift` cells; one output cell is `stride` pixels wide, so the output "
+            "moves by shift / stride cells.",
+            "cells_not_pixels",
         ),
         Mistake(
-            lambda image, s, f: fraction_unchanged(image, s, 1),
-            "you compared the images before pooling; compare the max-pooled crops.",
-            "not_pooled",
-        ),
-        Mistake(
-            lambda image, s, f: float(
-                np.mean(
-                    pool_photo(_crops(image, s)[1], "avg", f) == pool_photo(_crops(image, s)[0], "avg", f)
-                )
-            ),
-            "you used average pooling; this exercise measures MAX pooling.",
-            "avg_not_max",
+            _reference_with("left"),
+            "you moved the reference the wrong way: the content moved RIGHT, so column j of the moved output "
+            "matches column j - shift / stride of the base output.",
+            "moved_left",
         ),
     ),
     hints=(
-        "Same two crops as Exercise 5.2, both max-pooled. Comparing the arrays with == gives a boolean "
-        "array: True where the pooled value did not change.",
-        "The mean of a boolean array is the fraction of True: float(np.mean(pooled_shifted == pooled_base)).",
+        "With n output columns, the base moved by c whole cells is base[:, high - c : n - c], lined up with "
+        "moved[:, high:], where low = shift // stride and high = -(-shift // stride).",
+        "reference = (base[:, high - low : n - low] + base[:, : n - high]) / 2; return "
+        "float(np.mean(np.abs(moved[:, high:] - reference))). When shift / stride is whole, low == high.",
     ),
-    minutes=4,
+    minutes=8,
 )
 
 
@@ -535,8 +581,8 @@ check_blurred_by_hand = value_check(
 
 CHECKS = (
     check_pool_photo,
-    check_shift_change,
-    check_fraction_unchanged,
+    check_change_in_place,
+    check_change_from_reference,
     check_predicted_pooled,
     check_blurred_by_hand,
     check_blur_pool2d,

@@ -1,11 +1,13 @@
 """Checks for exercises/07_pooling_in_a_cnn.ipynb: which layer makes a CNN's prediction survive a small shift.
 
-Shift consistency (Zhang, "Making Convolutional Networks Shift-Invariant
-Again", ICML 2019) is how often the predicted class stays the same when the
-image moves. It is measured here BEFORE training, on weights the checker
-sets itself (a fixed seed, He-normal kernels, zero biases): what it finds
-holds by the design of the layers, not by luck in training, and takes a
-fraction of a second instead of minutes.
+The checker's shift consistency is the fraction of (image, shift) pairs
+whose predicted class is the same as for the unshifted image, for shifts of
+1 to 4 pixels to the right. (Zhang's, in notebook 07, compares two random
+shifts of each image instead; both count agreement, not correctness.) It is
+measured here BEFORE training, on weights the checker sets itself (a fixed
+seed, He-normal kernels, zero biases): what it finds holds by the design of
+the layers, not by luck in training, and takes a fraction of a second
+instead of minutes.
 """
 
 from __future__ import annotations
@@ -24,19 +26,23 @@ from poolutils.checks.core import (
     model_summary_test,
     value_check,
 )
-from poolutils.cnn import build_model, make_shapes, shift_images
+from poolutils.cnn import VARIANTS, build_model, make_shapes, shift_crops
+from poolutils.keras_check import keras
 
 SHIFTS = (1, 2, 3, 4)
 WEIGHT_SEEDS = (0, 1, 2)
 #: Mean shift consistency a design must reach; 07's Flatten model scores about 0.65, global pooling 0.9 to 1.
 CONSISTENT = 0.9
+# The names build_model gives 07's ready-made networks: calling it is not a design.
+_READY_MADE = {variant.replace(" ", "_").replace("+", "and") for variant in VARIANTS}
 
 
 @cache
 def _probe_images(size: int) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-    # Noise-free shapes, so a shifted image is exactly the same picture moved right.
-    images, _ = make_shapes(64, size=size, seed=5, noise=0.0)
-    return images, tuple(shift_images(images, 0, s) for s in SHIFTS)
+    # Noise-free shapes cut out of larger canvases, so a shifted image is exactly the same picture moved right.
+    margin = max(SHIFTS)
+    canvases, _ = make_shapes(64, size=size, seed=5, noise=0.0, margin=margin)
+    return shift_crops(canvases, 0, 0, margin), tuple(shift_crops(canvases, 0, s, margin) for s in SHIFTS)
 
 
 def _reinitialise(model: object, seed: int) -> None:
@@ -78,6 +84,7 @@ def summarise_model(model: object) -> dict:
     names = [type(layer).__name__ for layer in model.layers if type(layer).__name__ != "InputLayer"]
     return {
         "type": "Model",
+        "name": str(model.name),
         "layers": tuple(names),
         "input": tuple(model.input_shape),
         "output": tuple(model.output_shape),
@@ -92,8 +99,15 @@ def summarise_model(model: object) -> dict:
 
 
 def shift_consistent_model(input_shape):
-    # 07's stack with global average pooling instead of Flatten: the head no longer knows WHERE a feature was.
-    return build_model("max pool + GAP", input_shape)
+    layers = keras().layers
+    x = inputs = keras().Input(input_shape)
+    for filters in (16, 32):
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+        x = layers.MaxPooling2D(2)(x)
+    x = layers.Conv2D(32, 3, padding="same", activation="relu")(x)
+    # The one change: global average pooling instead of Flatten, so the head forgets WHERE a feature was.
+    x = layers.GlobalAveragePooling2D()(x)
+    return keras().Model(inputs, layers.Dense(4)(x))
 
 
 def _flatten_params(input_shape: tuple) -> int:
@@ -128,6 +142,8 @@ def _compare_model(expected: dict, got: object) -> str | None:
             f"the predicted class changes under 1-4 px shifts too often (shift consistency below {CONSISTENT} "
             "with the checker's fixed random weights)"
         )
+    if got.get("name") in _READY_MADE:
+        return "the model is one of 07's ready-made networks from build_model; write its layers yourself"
     return None
 
 
@@ -164,12 +180,19 @@ check_shift_consistent_model = Check(
             "flatten_kept",
             test=model_summary_test(lambda got: "Flatten" in got["layers"] and not got["consistent"]),
         ),
+        Mistake(
+            None,
+            "build_model returns one of 07's networks as it is; the exercise asks for the design: write the "
+            "layers (keras.Input, Conv2D, MaxPooling2D, ...) and make the one change yourself.",
+            "ready_made",
+            test=model_summary_test(lambda got: got.get("name") in _READY_MADE),
+        ),
     ),
     hints=(
         "Which of 07's layers remembers WHERE a feature was? The convolutions and the 2x2 pooling move "
         "their output with the input; one layer does not.",
-        "build_model('max pool + GAP', input_shape), or your own stack ending in GlobalAveragePooling2D() "
-        "and Dense(4).",
+        "Write 07's stack layer by layer: Conv2D(16), MaxPooling2D(2), Conv2D(32), MaxPooling2D(2), "
+        "Conv2D(32), then GlobalAveragePooling2D() (or GlobalMaxPooling2D()) and Dense(4).",
     ),
     kind="design",
     takes_function=True,
@@ -254,12 +277,13 @@ check_invariance_source = choice_check(
         "A": Option(
             _INVARIANCE_OPTIONS["A"][0],
             "the max pooling layers subsample (a 1-px shift can move a maximum into the next window: aliasing), "
-            "and Flatten then gives every position its own weights; it is the least consistent of the three.",
+            "and Flatten then gives every position its own weights; with D, it is the least consistent of the four.",
         ),
         "B": Option(
             _INVARIANCE_OPTIONS["B"][0],
-            "the global head forgets positions, but a stride-2 convolution samples every other position "
-            "without blurring first, so small shifts still alias into different features before the head.",
+            "the global head forgets positions, but a stride-2 convolution subsamples its output with no fixed "
+            "low-pass filter before it (it still reads every pixel): detail finer than half the new sampling "
+            "rate folds into its features, so a small shift changes them before they reach the head.",
         ),
         "C": Option(
             _INVARIANCE_OPTIONS["C"][0],

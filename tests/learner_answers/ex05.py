@@ -39,49 +39,20 @@ def photo_loops(image, mode, pool_size):
     return out
 
 
-# --- 5.2 shift_change --------------------------------------------------------
+# --- 5.2 change_in_place and 5.3 change_from_reference -----------------------
+# The exercise notebook gives shift_layer(x, mode, stride); learners call it or write their own.
 
 
-def _layer(x, mode, pool_size):
-    return x if mode == "none" else photo_reshape(x, mode, pool_size)
-
-
-def change_no_abs(image, shift, pool_size, mode):
-    width = image.shape[1] - 2 * shift
-    a = _layer(image[:, shift : shift + width], mode, pool_size)
-    b = _layer(image[:, :width], mode, pool_size)
-    return float(np.mean(b - a) / np.mean(np.abs(a)))
-
-
-def change_rolled(image, shift, pool_size, mode):
-    a = _layer(image, mode, pool_size)
-    b = _layer(np.roll(image, shift, axis=1), mode, pool_size)
-    return float(np.mean(np.abs(b - a)) / np.mean(np.abs(a)))
-
-
-def change_unscaled(image, shift, pool_size, mode):
-    width = image.shape[1] - 2 * shift
-    a = _layer(image[:, shift : shift + width], mode, pool_size)
-    b = _layer(image[:, :width], mode, pool_size)
-    return float(np.mean(np.abs(b - a)))
-
-
-def change_right(image, shift, pool_size, mode):
-    width = image.shape[1] - 2 * shift
-    base, moved = image[:, shift : shift + width], image[:, :width]
-    if mode != "none":
-        base, moved = photo_loops(base, mode, pool_size), photo_loops(moved, mode, pool_size)
-    return float(np.abs(moved - base).mean() / np.abs(base).mean())
-
-
-def change_ratio_of_sums(image, shift, pool_size, mode):
-    width = image.shape[1] - 2 * shift
-    a = _layer(image[:, shift : shift + width], mode, pool_size)
-    b = _layer(image[:, :width], mode, pool_size)
-    return float(np.sum(np.abs(b - a)) / np.sum(np.abs(a)))
-
-
-# --- 5.3 fraction_unchanged --------------------------------------------------
+def _pooled(x, mode, stride):
+    if mode == "none":
+        return x[::stride, ::stride]
+    h, w = (x.shape[0] - 2) // stride + 1, (x.shape[1] - 2) // stride + 1
+    out = np.zeros((h, w))
+    for i in range(h):
+        for j in range(w):
+            block = x[i * stride : i * stride + 2, j * stride : j * stride + 2]
+            out[i, j] = block.max() if mode == "max" else block.mean()
+    return out
 
 
 def _crops(image, shift):
@@ -89,32 +60,89 @@ def _crops(image, shift):
     return image[:, shift : shift + width], image[:, :width]
 
 
-def unchanged_changed(image, shift, pool_size):
+def in_place_loops(image, shift, mode, stride):
+    base, moved = (_pooled(c, mode, stride) for c in _crops(image, shift))
+    return float(np.abs(moved - base).mean())
+
+
+def in_place_sliding(image, shift, mode, stride):
+    def layer(x):
+        if mode == "none":
+            return x[::stride, ::stride]
+        windows = sliding_window_view(x, (2, 2))[::stride, ::stride]
+        return windows.max(axis=(2, 3)) if mode == "max" else windows.mean(axis=(2, 3))
+
+    base, moved = (layer(c) for c in _crops(image, shift))
+    return float(np.sum(np.abs(moved - base)) / base.size)
+
+
+def in_place_relative(image, shift, mode, stride):
+    # "how much does it change" read as a relative change, as the old exercise asked
+    base, moved = (_pooled(c, mode, stride) for c in _crops(image, shift))
+    return float(np.mean(np.abs(moved - base)) / np.mean(np.abs(base)))
+
+
+def in_place_always_stride_two(image, shift, mode, stride):
+    base, moved = (_pooled(c, mode, 2) for c in _crops(image, shift))
+    return float(np.mean(np.abs(moved - base)))
+
+
+def in_place_before_layer(image, shift, mode, stride):
     base, moved = _crops(image, shift)
-    return float(np.mean(photo_reshape(base, "max", pool_size) != photo_reshape(moved, "max", pool_size)))
+    return float(np.mean(np.abs(moved - base)))
 
 
-def unchanged_percent(image, shift, pool_size):
-    base, moved = _crops(image, shift)
-    same = photo_reshape(base, "max", pool_size) == photo_reshape(moved, "max", pool_size)
-    return 100.0 * same.sum() / same.size
+def in_place_max_difference(image, shift, mode, stride):
+    base, moved = (_pooled(c, mode, stride) for c in _crops(image, shift))
+    return float(np.max(np.abs(moved - base)))
 
 
-def unchanged_count(image, shift, pool_size):
-    base, moved = _crops(image, shift)
-    return int(np.sum(photo_reshape(base, "max", pool_size) == photo_reshape(moved, "max", pool_size)))
+def reference_right(image, shift, mode, stride):
+    base, moved = (_pooled(c, mode, stride) for c in _crops(image, shift))
+    cells = shift / stride
+    low, high = int(np.floor(cells)), int(np.ceil(cells))
+    n = base.shape[1]
+    total = 0.0
+    for j in range(high, n):
+        expected = (base[:, j - low] + base[:, j - high]) / 2
+        total += np.abs(moved[:, j] - expected).sum()
+    return float(total / (base.shape[0] * (n - high)))
 
 
-def unchanged_sum_size(image, shift, pool_size):
-    base, moved = _crops(image, shift)
-    same = photo_loops(base, "max", pool_size) == photo_loops(moved, "max", pool_size)
-    return same.sum() / same.size
+def reference_weights(image, shift, mode, stride):
+    # A linear interpolation written with weights: (1 - t) * floor move + t * ceil move, t = 0.5 here.
+    base, moved = (_pooled(c, mode, stride) for c in _crops(image, shift))
+    cells = shift / stride
+    low, high, t = int(cells), int(np.ceil(cells)), cells - int(cells)
+    n = base.shape[1]
+    reference = (1 - t) * base[:, high - low : n - low] + t * base[:, : n - high]
+    return float(np.mean(np.abs(moved[:, high:] - reference)))
 
 
-def unchanged_count_ratio(image, shift, pool_size):
-    base, moved = _crops(image, shift)
-    a, b = photo_reshape(base, "max", pool_size), photo_reshape(moved, "max", pool_size)
-    return np.count_nonzero(a == b) / a.size
+def reference_in_place(image, shift, mode, stride):
+    base, moved = (_pooled(c, mode, stride) for c in _crops(image, shift))
+    return float(np.mean(np.abs(moved - base)))
+
+
+def reference_nearer(image, shift, mode, stride):
+    base, moved = (_pooled(c, mode, stride) for c in _crops(image, shift))
+    n = base.shape[1]
+    high = -(-shift // stride)
+    return min(
+        float(np.mean(np.abs(moved[:, high:] - base[:, high - c : n - c]))) for c in (shift // stride, high)
+    )
+
+
+def reference_pixels(image, shift, mode, stride):
+    base, moved = (_pooled(c, mode, stride) for c in _crops(image, shift))
+    return float(np.mean(np.abs(moved[:, shift:] - base[:, : base.shape[1] - shift])))
+
+
+def reference_round(image, shift, mode, stride):
+    # Rounds half a cell to a whole one: round(0.5) == 0 in Python, so the output is compared in place.
+    base, moved = (_pooled(c, mode, stride) for c in _crops(image, shift))
+    c = round(shift / stride)
+    return float(np.mean(np.abs(moved[:, c:] - base[:, : base.shape[1] - c])))
 
 
 # --- 5.6 blur_pool2d ---------------------------------------------------------
@@ -178,12 +206,14 @@ WRONG = [
     LearnerAnswer("5.1", photo_batch_kept, "batch_axes_kept", "returned (1, H, W, 1)"),
     LearnerAnswer("5.1", photo_max_only, "mode_ignored", "always max"),
     LearnerAnswer("5.1", photo_stride_one, "stride_one", "sliding windows with stride 1"),
-    LearnerAnswer("5.2", change_no_abs, "signed_differences", "no absolute value"),
-    LearnerAnswer("5.2", change_rolled, "np_roll", "np.roll instead of crops"),
-    LearnerAnswer("5.2", change_unscaled, "not_scaled", "forgot to divide"),
-    LearnerAnswer("5.3", unchanged_changed, "counted_changed", "!= instead of =="),
-    LearnerAnswer("5.3", unchanged_percent, "percentage", "a percentage"),
-    LearnerAnswer("5.3", unchanged_count, "count_not_fraction", "the number of cells, not the fraction"),
+    LearnerAnswer("5.2", in_place_relative, "divided_by_mean", "a relative change"),
+    LearnerAnswer("5.2", in_place_always_stride_two, "stride_ignored", "stride 2 hard-coded"),
+    LearnerAnswer("5.2", in_place_before_layer, "not_pooled", "compared the crops"),
+    LearnerAnswer("5.2", in_place_max_difference, None, "the largest difference, not the mean"),
+    LearnerAnswer("5.3", reference_in_place, "compared_in_place", "no move at all"),
+    LearnerAnswer("5.3", reference_nearer, "nearer_move", "the nearer whole-cell move"),
+    LearnerAnswer("5.3", reference_pixels, "cells_not_pixels", "moved by shift cells"),
+    LearnerAnswer("5.3", reference_round, None, "round(shift / stride)"),
     LearnerAnswer(
         "5.4", [[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], "every_shift_moves", "every shift moves a cell"
     ),
@@ -206,10 +236,10 @@ WRONG = [
 RIGHT = [
     LearnerAnswer("5.1", photo_reshape, note="reshape trick"),
     LearnerAnswer("5.1", photo_loops, note="loops"),
-    LearnerAnswer("5.2", change_right, note="loops via photo_loops"),
-    LearnerAnswer("5.2", change_ratio_of_sums, note="ratio of sums (same sizes, same value)"),
-    LearnerAnswer("5.3", unchanged_sum_size, note="sum / size with loops"),
-    LearnerAnswer("5.3", unchanged_count_ratio, note="count_nonzero / size"),
+    LearnerAnswer("5.2", in_place_loops, note="loops"),
+    LearnerAnswer("5.2", in_place_sliding, note="sliding_window_view, sum / size"),
+    LearnerAnswer("5.3", reference_right, note="a loop over the output columns"),
+    LearnerAnswer("5.3", reference_weights, note="interpolation weights (1 - t, t)"),
     LearnerAnswer("5.4", np.array([[0, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]), note="as an array"),
     LearnerAnswer("5.4", [[0.0, 1.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]], note="floats"),
     LearnerAnswer("5.5", [[3 / 4, 1 / 4, 0], [1 / 4, 3 / 4, 0]], note="fractions"),

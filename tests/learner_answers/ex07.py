@@ -55,7 +55,18 @@ def model_sequential_gmp(input_shape):
 
 
 def model_avg_gap(input_shape):
+    # took 07's ready-made GAP network instead of writing the change
     return build_model("avg pool + GAP", input_shape)
+
+
+def model_functional_gap(input_shape):
+    x = inputs = keras.Input(input_shape)
+    for filters in (16, 32):
+        x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+        x = keras.layers.AveragePooling2D(2)(x)
+    x = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(x)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    return keras.Model(inputs, keras.layers.Dense(4)(x), name="my_gap_net")
 
 
 WRONG = [
@@ -70,6 +81,7 @@ WRONG = [
     LearnerAnswer("7.3", model_avg_flatten, "avg_pool_flatten", "average pooling, Flatten kept"),
     LearnerAnswer("7.3", model_no_convs, "dropped_convolutions", "global pooling straight on the image"),
     LearnerAnswer("7.3", model_bigger_pool_flatten, "flatten_kept", "bigger pooling windows, Flatten kept"),
+    LearnerAnswer("7.3", model_avg_gap, "ready_made", "build_model('avg pool + GAP'): not a design"),
 ]
 
 RIGHT = [
@@ -78,5 +90,5 @@ RIGHT = [
     LearnerAnswer("7.2", "c", note="lower case"),
     LearnerAnswer("7.2", " C ", note="spaces"),
     LearnerAnswer("7.3", model_sequential_gmp, note="Sequential, global max pooling"),
-    LearnerAnswer("7.3", model_avg_gap, note="average pooling and a GAP head, from build_model"),
+    LearnerAnswer("7.3", model_functional_gap, note="average pooling and a GAP head, written out"),
 ]
