@@ -247,7 +247,7 @@ def same(a: Any, b: Any) -> bool:
     Used to match a mistake's output with the learner's, and to tell a right
     value in the wrong type (a type problem, never a mistake) from a wrong value.
     """
-    if isinstance(a, Failed | Opaque) or isinstance(b, Failed | Opaque):
+    if isinstance(a, Failed) or isinstance(b, Failed):
         return False
     if isinstance(a, str) or isinstance(b, str):
         return isinstance(a, str) and isinstance(b, str) and a.strip().upper() == b.strip().upper()

@@ -35,7 +35,7 @@ Examples
 >>> collect_outcomes(lambda n: 10 // n, [Case("n=2", (2,)), Case("n=0", (0,)), Case("n=1", (1,))])
 [Outcome(status='returned', value=5, error='', message=''), Outcome(status='raised', value=None, error='ZeroDivisionError', message='integer division or modulo by zero'), Outcome(status='not_run', value=None, error='', message='')]
 >>> collect_value((v for v in "ab"))
-Outcome(status='returned', value=<generator object>, error='', message='')
+Outcome(status='returned', value=<generator object <genexpr>>, error='', message='')
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ RESULT_BYTES = 16 * 2**20
 PRINT_CHARS = 10_000
 
 #: Errors of an :class:`Outcome` the runner reports itself; their message is a clause with ``{on}``.
-RUNNER_ERRORS = ("InputChanged", "TooBig", "Unreadable")
+RUNNER_ERRORS = ("InputChanged", "TooBig", "Unconvertible", "Unreadable")
 
 # A learner's exception message may be long; the feedback shows its start.
 _MESSAGE_CHARS = 500
@@ -124,13 +124,30 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Opaque:
-    """Stands for a returned value that is not plain data (a generator, a Keras tensor...): its type and text."""
+    """Stands for a returned value that is not plain data (a generator, a Keras tensor...): its type and text.
+
+    ``array`` holds what ``np.asarray`` made of the value where it ran (a
+    tensor's numbers), or None: ``np.asarray(opaque)`` gives it back, so a
+    check that accepts any container of numbers still accepts it, while one
+    that asks for an ndarray can name the type.
+
+    Examples
+    --------
+    >>> np.asarray(Opaque("EagerTensor", "<tf.Tensor ...>", np.ones(2)))
+    array([1., 1.])
+    """
 
     type_name: str
     text: str
+    array: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def __repr__(self) -> str:
         return self.text
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if self.array is None:
+            raise TypeError(f"a {self.type_name} is not an array of numbers")
+        return self.array if dtype is None else self.array.astype(dtype)
 
 
 class TooBigError(Exception):
@@ -185,7 +202,9 @@ def _plain(value: Any, budget: list[int], depth: int) -> Any:
         _charge(budget, 64 * len(value), value)
         return {_plain(k, budget, depth + 1): _plain(v, budget, depth + 1) for k, v in value.items()}
     if _is_one_of(kind, _NUMPY_SCALARS):
-        return value if value.dtype.kind in _RAW_KINDS and value.dtype.names is None else _opaque(value)
+        return (
+            value if value.dtype.kind in _RAW_KINDS and value.dtype.names is None else _opaque(value, budget)
+        )
     if isinstance(value, np.ndarray):
         array = np.asarray(value)  # a subclass's own data: a masked array's values, a matrix as 2-D
         if array.dtype.kind not in _RAW_KINDS or array.dtype.names is not None:
@@ -193,7 +212,7 @@ def _plain(value: Any, budget: list[int], depth: int) -> Any:
             return np.empty(array.shape, dtype=object)  # only its dtype and shape are judged
         _charge(budget, array.nbytes, array)
         return np.array(array, copy=True, order="C")  # no view into the learner's memory
-    return _opaque(value)
+    return _opaque(value, budget)
 
 
 _SCALARS = (bool, int, float, complex)
@@ -221,15 +240,26 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__} with too much inside"
 
 
-def _opaque(value: Any) -> Opaque:
+def _opaque(value: Any, budget: list[int]) -> Opaque:
     name = type(value).__name__
+    array = None
+    if hasattr(type(value), "__array__"):  # a tensor, a lazy array: its numbers, where its code may run
+        try:
+            array = np.asarray(value)
+        except Exception:  # not numbers after all: the type name is all the checker shows
+            array = None
+        if array is not None and (array.dtype.kind not in "biuf" or array.dtype.names is not None):
+            array = None
+        if array is not None:
+            _charge(budget, array.nbytes, value)
+            array = np.array(array, copy=True, order="C")
     try:
         text = repr(value)
         text = text if isinstance(text, str) else f"<{name} object>"
     except BaseException as err:  # a learner's object may fail even to print itself
         text = f"<{name} object whose repr() raised {type(err).__name__}>"
     text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)  # no memory address: nbval compares the detail lines
-    return Opaque(name, text if len(text) <= 200 else text[:197] + "...")
+    return Opaque(name, text if len(text) <= 200 else text[:197] + "...", array)
 
 
 # --- the wire: JSON and raw array bytes -----------------------------------------------------
@@ -289,7 +319,8 @@ def _encode(value: Any, arrays: list[np.ndarray]) -> Any:
     if type(value) is dict:
         return {"dict": [[_encode(k, arrays), _encode(v, arrays)] for k, v in value.items()]}
     if type(value) is Opaque:
-        return {"opaque": [value.type_name, value.text]}
+        array = None if value.array is None else _encode(value.array, arrays)
+        return {"opaque": [value.type_name, value.text, array]}
     if type(value) is Outcome:
         return {"outcome": [value.status, _encode(value.value, arrays), value.error, value.message]}
     raise TypeError(f"not plain data: {type(value).__name__}")
@@ -318,7 +349,10 @@ def _decode(data: Any, view: memoryview, offset: list[int], depth: int) -> Any:
     if tag == "dict":
         return {_decode(k, view, offset, depth + 1): _decode(v, view, offset, depth + 1) for k, v in body}
     if tag == "opaque":
-        return Opaque(str(body[0]), str(body[1]))
+        array = None if body[2] is None else _decode(body[2], view, offset, depth + 1)
+        if array is not None and type(array) is not np.ndarray:
+            raise ValueError("an opaque value's array is not an array")
+        return Opaque(str(body[0]), str(body[1]), array)
     if tag == "outcome":
         status, value, error, message = body
         return Outcome(str(status), _decode(value, view, offset, depth + 1), str(error), str(message))
@@ -351,7 +385,10 @@ class _Stopped(BaseException):
 
 
 def run_case(
-    answer: Callable[..., Any], case: Case, summarise: Callable[[Any], Any] | None = None
+    answer: Callable[..., Any],
+    case: Case,
+    summarise: Callable[[Any], Any] | None = None,
+    returned: Callable[[str], None] = lambda type_name: None,
 ) -> Outcome:
     """Run ``answer`` on ``case`` where it may run, and return its outcome holding plain data only.
 
@@ -369,6 +406,7 @@ def run_case(
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
     try:
         value = answer(*args, **kwargs)
+        returned(type(value).__name__)  # what runs from here on is the value's own code
         if summarise is not None and value is not None:  # None is judged as None: "did you forget return?"
             value = summarise(value)
         value = plain(value)
@@ -392,8 +430,13 @@ def run_case(
     return Outcome("returned", value)
 
 
-def run_value(value: Any, summarise: Callable[[Any], Any] | None = None) -> Outcome:
+def run_value(
+    value: Any,
+    summarise: Callable[[Any], Any] | None = None,
+    returned: Callable[[str], None] = lambda type_name: None,
+) -> Outcome:
     """:func:`run_case` for a value exercise: the value, summarised and made plain."""
+    returned(type(value).__name__)
     try:
         if summarise is not None and value is not None and value is not Ellipsis:
             value = summarise(value)
@@ -402,7 +445,7 @@ def run_value(value: Any, summarise: Callable[[Any], Any] | None = None) -> Outc
         return Outcome(
             "raised",
             error="TooBig",
-            message=f"holds {big} on {{on}}, far more than the right answer, so it was not read",
+            message=f"your answer is {big}, far more than the right answer holds, so it was not read",
         )
     except BaseException as err:
         return raised(err)
@@ -494,7 +537,7 @@ def collect_outcomes(
     n is 2
     [Outcome(status='returned', value=-2, error='', message='')]
     """
-    jobs = [lambda case=case: run_case(answer, case, summarise) for case in cases]
+    jobs = [lambda returned, case=case: run_case(answer, case, summarise, returned) for case in cases]
     return _collect(jobs, time_limit, isolate, echo)
 
 
@@ -519,7 +562,7 @@ def collect_value(
     """
     if summarise is None and _is_plain(value, [RESULT_BYTES], 0):
         return Outcome("returned", value)
-    return _collect([lambda: run_value(value, summarise)], time_limit, isolate, echo)[0]
+    return _collect([lambda returned: run_value(value, summarise, returned)], time_limit, isolate, echo)[0]
 
 
 def _is_plain(value: Any, budget: list[int], depth: int) -> bool:
@@ -542,9 +585,24 @@ def _is_plain(value: Any, budget: list[int], depth: int) -> bool:
     return _is_one_of(kind, _NUMPY_SCALARS) and value.dtype.kind in _RAW_KINDS
 
 
-def _collect(
-    jobs: Sequence[Callable[[], Outcome]], time_limit: float, isolate: bool, echo: bool
-) -> list[Outcome]:
+# One case's work: called with a function to call, with the type name, once the answer has returned.
+_Job = Callable[[Callable[[str], None]], Outcome]
+
+
+def _timed_out(time_limit: float, returned: str | None, tensorflow: bool = False) -> Outcome:
+    if tensorflow:
+        return Outcome("timeout", error="TensorFlow", message=f"{time_limit:g}")
+    if returned is not None:
+        return Outcome(
+            "raised",
+            error="Unconvertible",
+            message=f"returned a {returned} on {{on}} that the checker could not read within {time_limit:g} s "
+            "(its own code, such as __array__ or __repr__, kept running); return a NumPy array or plain numbers",
+        )
+    return Outcome("timeout", message=f"{time_limit:g}")
+
+
+def _collect(jobs: Sequence[_Job], time_limit: float, isolate: bool, echo: bool) -> list[Outcome]:
     printed = _Printed()
     if isolate and can_fork():
         outcomes = _collect_in_child(jobs, time_limit, printed)
@@ -582,9 +640,7 @@ class _Printed(io.TextIOBase):
 # --- in a forked child --------------------------------------------------------------------------
 
 
-def _collect_in_child(
-    jobs: Sequence[Callable[[], Outcome]], time_limit: float, printed: _Printed
-) -> list[Outcome]:
+def _collect_in_child(jobs: Sequence[_Job], time_limit: float, printed: _Printed) -> list[Outcome]:
     read_fd, write_fd = os.pipe()
     dump_read, dump_write = os.pipe()
     for stream in (sys.stdout, sys.stderr):
@@ -616,7 +672,7 @@ def _collect_in_child(
         os.close(dump_read)
 
 
-def _child(jobs: Sequence[Callable[[], Outcome]], fd: int, dump_fd: int) -> None:
+def _child(jobs: Sequence[_Job], fd: int, dump_fd: int) -> None:
     os.setpgid(0, 0)
     me = os.getpid()
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -627,8 +683,13 @@ def _child(jobs: Sequence[Callable[[], Outcome]], fd: int, dump_fd: int) -> None
     captured = _Printed()
     sys.stdout = sys.stderr = captured
     outcomes: list[Outcome] = []
+
+    def returned(type_name: str) -> None:
+        if os.getpid() == me:
+            _send(fd, to_wire({"returned": type_name}))
+
     for job in jobs:
-        outcome = job()
+        outcome = job(returned)
         if os.getpid() != me:  # a process the answer forked came back here: only the child answers
             os._exit(0)
         outcomes.append(outcome)
@@ -656,18 +717,20 @@ def _read_outcomes(
     # A pidfd is readable once the child has ended, even when a process it forked holds the pipe open.
     ended = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
     try:
+        deadline, returned = time.monotonic() + time_limit, None
         while len(outcomes) < count and not (outcomes and _ends_run(outcomes)):
-            deadline = time.monotonic() + time_limit
             frame = _read_frame(fd, ended, deadline)
             if frame is None:  # the time limit passed
-                why = "TensorFlow" if _stuck_in_tensorflow(pid, dump_fd) else ""
-                outcomes.append(Outcome("timeout", error=why, message=f"{time_limit:g}"))
+                outcomes.append(_timed_out(time_limit, returned, _stuck_in_tensorflow(pid, dump_fd)))
                 break
             if frame is _ENDED:  # the answer ended the process (os._exit, a crash)
                 outcomes.append(Outcome("raised", error="ProcessExit", message="the process ended"))
                 break
             try:
                 message = from_wire(frame)
+                if type(message) is dict and type(message.get("returned")) is str:
+                    returned = message["returned"]  # the answer returned; its value is being read
+                    continue
                 outcome = message["outcome"]
                 printed.write(message["printed"])
                 printed.cut += int(message["cut"])
@@ -684,6 +747,7 @@ def _read_outcomes(
                 )
                 break
             outcomes.append(outcome)
+            deadline, returned = time.monotonic() + time_limit, None
     finally:
         if ended is not None:
             os.close(ended)
@@ -750,9 +814,7 @@ def _stuck_in_tensorflow(pid: int, dump_fd: int) -> bool:
 # --- in this process ----------------------------------------------------------------------------
 
 
-def _collect_here(
-    jobs: Sequence[Callable[[], Outcome]], time_limit: float, printed: _Printed
-) -> list[Outcome]:
+def _collect_here(jobs: Sequence[_Job], time_limit: float, printed: _Printed) -> list[Outcome]:
     outcomes: list[Outcome] = []
     with _kernel_kept(printed):
         for job in jobs:
@@ -763,9 +825,10 @@ def _collect_here(
     return outcomes
 
 
-def _in_thread(job: Callable[[], Outcome], time_limit: float) -> Outcome:
+def _in_thread(job: _Job, time_limit: float) -> Outcome:
     box: list[Outcome] = []
-    thread = threading.Thread(target=lambda: box.append(job()), daemon=True)
+    returned: list[str] = []
+    thread = threading.Thread(target=lambda: box.append(job(returned.append)), daemon=True)
     thread.start()
     try:
         thread.join(time_limit)
@@ -774,7 +837,7 @@ def _in_thread(job: Callable[[], Outcome], time_limit: float) -> Outcome:
         if timed_out:  # a timeout, or the learner pressed stop: the answer must not go on
             _stop_threads([thread.ident])
     if timed_out or not box:
-        return Outcome("timeout", message=f"{time_limit:g}")
+        return _timed_out(time_limit, returned[0] if returned else None)
     return box[0]
 
 
