@@ -388,7 +388,7 @@ def run_case(
     answer: Callable[..., Any],
     case: Case,
     summarise: Callable[[Any], Any] | None = None,
-    returned: Callable[[str], None] = lambda type_name: None,
+    returned: Callable[[str], None] = lambda what: None,
 ) -> Outcome:
     """Run ``answer`` on ``case`` where it may run, and return its outcome holding plain data only.
 
@@ -406,7 +406,7 @@ def run_case(
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
     try:
         value = answer(*args, **kwargs)
-        returned(type(value).__name__)  # what runs from here on is the value's own code
+        returned(f"returned a {type(value).__name__} on {{on}}")  # from here on, the value's own code runs
         if summarise is not None and value is not None:  # None is judged as None: "did you forget return?"
             value = summarise(value)
         value = plain(value)
@@ -433,10 +433,10 @@ def run_case(
 def run_value(
     value: Any,
     summarise: Callable[[Any], Any] | None = None,
-    returned: Callable[[str], None] = lambda type_name: None,
+    returned: Callable[[str], None] = lambda what: None,
 ) -> Outcome:
     """:func:`run_case` for a value exercise: the value, summarised and made plain."""
-    returned(type(value).__name__)
+    returned(f"your answer is a {type(value).__name__}")
     try:
         if summarise is not None and value is not None and value is not Ellipsis:
             value = summarise(value)
@@ -585,7 +585,7 @@ def _is_plain(value: Any, budget: list[int], depth: int) -> bool:
     return _is_one_of(kind, _NUMPY_SCALARS) and value.dtype.kind in _RAW_KINDS
 
 
-# One case's work: called with a function to call, with the type name, once the answer has returned.
+# One case's work: called with a function to call once the answer has returned, with a clause naming it.
 _Job = Callable[[Callable[[str], None]], Outcome]
 
 
@@ -596,7 +596,7 @@ def _timed_out(time_limit: float, returned: str | None, tensorflow: bool = False
         return Outcome(
             "raised",
             error="Unconvertible",
-            message=f"returned a {returned} on {{on}} that the checker could not read within {time_limit:g} s "
+            message=f"{returned} that the checker could not read within {time_limit:g} s "
             "(its own code, such as __array__ or __repr__, kept running); return a NumPy array or plain numbers",
         )
     return Outcome("timeout", message=f"{time_limit:g}")
@@ -631,9 +631,13 @@ class _Printed(io.TextIOBase):
         return len(text)
 
     def shown(self) -> str:
-        text = self.text if self.text.endswith("\n") else self.text + "\n"
-        if self.cut:
-            text += f"[{self.cut:,} more characters printed by the answer are not shown]\n"
+        text, cut = self.text, self.cut
+        if cut and "\n" in text:  # cut at the end of a line
+            kept = text.rindex("\n") + 1
+            text, cut = text[:kept], cut + len(text) - kept
+        text = text if text.endswith("\n") else text + "\n"
+        if cut:
+            text += f"[{cut:,} more characters printed by the answer are not shown]\n"
         return text
 
 
@@ -684,9 +688,9 @@ def _child(jobs: Sequence[_Job], fd: int, dump_fd: int) -> None:
     sys.stdout = sys.stderr = captured
     outcomes: list[Outcome] = []
 
-    def returned(type_name: str) -> None:
+    def returned(what: str) -> None:
         if os.getpid() == me:
-            _send(fd, to_wire({"returned": type_name}))
+            _send(fd, to_wire({"returned": what}))
 
     for job in jobs:
         outcome = job(returned)
