@@ -1,4 +1,4 @@
-"""The exercise-checking framework: run a learner's answer, compare it with Keras, explain mistakes.
+"""The exercise-checking framework: declare a check, judge a learner's answer against Keras, explain mistakes.
 
 Every exercise notebook ``solutions/NN_topic.ipynb`` has a module
 ``poolutils/checks/exNN.py`` that defines one :class:`Check` per exercise,
@@ -37,13 +37,17 @@ How a check works
 -----------------
 1. :meth:`Check.case_list` gives the cases: the fixed ones the notebook
    shows, plus, for a grading seed, freshly drawn ones.
-2. The answer runs on every case in a forked child process (Linux; a thread
-   elsewhere) under :data:`TIME_LIMIT` seconds per case: an endless loop is
-   killed, not left running. Each case gives an :class:`Outcome`.
+2. :mod:`poolutils.checks.runner` runs the answer on every case in a forked
+   child process (Linux; a thread elsewhere) under :data:`TIME_LIMIT`
+   seconds per case: an endless loop is killed, not left running. Each case
+   gives an :class:`Outcome` holding plain data only; the first case that
+   does not return ends the run.
 3. :meth:`Check.judge` compares the outcomes with :meth:`Check.expected`
    (Keras' answer, cached) and, on the first failing case, looks for a known
    :class:`Mistake` that differs from the truth there and reproduces the
    learner's output: its diagnosis names what went wrong.
+   The ``compare_*`` functions and the oracles live in
+   :mod:`poolutils.checks.compare`; they are importable from here too.
 
 How to write a checker for a new exercise
 -----------------------------------------

@@ -327,7 +327,7 @@ def _encode(value: Any, arrays: list[np.ndarray]) -> Any:
 
 
 def _decode(data: Any, view: memoryview, offset: list[int], depth: int) -> Any:
-    if depth > _MAX_DEPTH + 1:
+    if depth > _MAX_DEPTH + 4:  # a message and an outcome wrap the value
         raise ValueError("nested too deeply")
     if data is None or type(data) in (bool, int, float, str):
         return data
@@ -410,6 +410,7 @@ def run_case(
         if summarise is not None and value is not None:  # None is judged as None: "did you forget return?"
             value = summarise(value)
         value = plain(value)
+        changed = _changed_argument(answer, case, args, kwargs)
     except TooBigError as big:
         return Outcome(
             "raised",
@@ -419,7 +420,6 @@ def run_case(
         )
     except BaseException as err:  # SystemExit and KeyboardInterrupt too: the learner's code raised them
         return raised(err)
-    changed = _changed_argument(answer, case, args, kwargs)
     if changed is not None:
         return Outcome(
             "raised",
@@ -701,7 +701,7 @@ def _child(jobs: Sequence[_Job], fd: int, dump_fd: int) -> None:
         captured.text, captured.cut = "", 0
         try:
             data = to_wire(message)
-        except (TypeError, ValueError) as err:  # a summarise that returned what plain() left
+        except (TypeError, ValueError) as err:  # what JSON cannot carry: an int of over 4,300 digits
             data = to_wire({"outcome": raised(err), "printed": "", "cut": 0})
         _send(fd, data)
         if _ends_run(outcomes):
