@@ -17,6 +17,7 @@ Run with ``-s`` to see the sweep table (answer, verdict, seconds).
 
 import copy
 import os
+import struct
 import sys
 import threading
 import time
@@ -31,7 +32,7 @@ import pytest
 from poolutils.checks import RESULT_LINE
 from poolutils.checks.ex02 import check_cells_3x3_same, check_max_pool2d
 from poolutils.checks.ex04 import check_gap_head
-from poolutils.checks.runner import PRINT_CHARS
+from poolutils.checks.runner import PRINT_CHARS, RESULT_BYTES, Case, collect_outcomes, from_wire, to_wire
 
 CODE = copy.copy(check_max_pool2d)
 CODE.time_limit = 4.0  # above the 3 s of the answer that works a while and then raises
@@ -404,3 +405,20 @@ def test_the_sweep_covers_every_kind_of_check():
     assert not VALUE.takes_function
     assert MODEL.takes_function and not MODEL.isolate and MODEL.summarise is not None
     assert Path(__file__).name == "test_strange_answers.py"
+
+
+def test_a_result_under_the_size_cap_comes_back_whole_and_one_over_it_gets_a_sentence():
+    big = RESULT_BYTES // 4 - 1024  # float32 values: just under the cap
+    (under,) = collect_outcomes(lambda: np.arange(big, dtype=np.float32), [Case("under")])
+    assert under.status == "returned" and under.value.shape == (big,) and under.value[-1] == big - 1
+    (over,) = collect_outcomes(lambda: np.zeros(RESULT_BYTES // 4 + 1, np.float32), [Case("over")])
+    assert over.status == "raised" and over.error == "TooBig" and "MiB" in over.message
+
+
+def test_the_wire_refuses_malformed_bytes_with_a_value_error():
+    good = to_wire({"x": np.arange(3), "t": (1, "a", None, ...)})
+    assert from_wire(good)["t"] == (1, "a", None, ...)
+    unknown = b'{"pickle": "cos\\nsystem"}'
+    for bad in (good[:-1], good + b"\0", b"\1\0\0\0\0\0\0\0{", struct.pack("<Q", len(unknown)) + unknown):
+        with pytest.raises(ValueError):
+            from_wire(bad)
