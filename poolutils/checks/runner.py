@@ -40,6 +40,7 @@ Outcome(status='returned', value=<generator object <genexpr>>, error='', message
 
 from __future__ import annotations
 
+import base64
 import copy
 import ctypes
 import faulthandler
@@ -275,25 +276,70 @@ def to_wire(value: Any) -> bytes:
     (np.float32(1.5), array([0, 1, 2], dtype=int8), Ellipsis)
     """
     arrays: list[np.ndarray] = []
-    header = json.dumps(_encode(value, arrays), allow_nan=False).encode()
+    header = json.dumps(_encode(value, arrays.append), allow_nan=False).encode()
     return b"".join([struct.pack("<Q", len(header)), header, *(a.tobytes() for a in arrays)])
 
 
 def from_wire(data: bytes | bytearray | memoryview) -> Any:
     """The value :func:`to_wire` wrote; raises ValueError on anything malformed (no code runs)."""
     view = memoryview(data)
-    if len(view) < 8:
-        raise ValueError("no header")
-    (size,) = struct.unpack("<Q", view[:8])
-    header = json.loads(bytes(view[8 : 8 + size]))
-    offset = [8 + size]
-    value = _decode(header, view, offset, 0)
+    offset = [0]
+
+    def take(dtype: np.dtype, shape: tuple[int, ...], ref: Any) -> np.ndarray:
+        size = dtype.itemsize * math.prod(shape)
+        if ref is not None or offset[0] + size > len(view):
+            raise ValueError("array bytes missing")
+        offset[0] += size
+        return np.frombuffer(view[offset[0] - size : offset[0]], dtype=dtype).reshape(shape).copy()
+
+    with _malformed_is_value_error():
+        (size,) = struct.unpack("<Q", view[:8])
+        offset[0] = 8 + size
+        value = _decode(json.loads(bytes(view[8 : 8 + size])), take, 0)
     if offset[0] != len(view):
         raise ValueError("bytes left after the last array")
     return value
 
 
-def _encode(value: Any, arrays: list[np.ndarray]) -> Any:
+def to_json(value: Any) -> Any:
+    """Plain data (see :func:`plain`) and outcomes as JSON-ready data, arrays as base64 text.
+
+    The format the grader writes to files; nothing but :func:`plain`'s
+    types is accepted.
+
+    Examples
+    --------
+    >>> to_json((np.int8(3), [1.5, float("nan")]))
+    {'tuple': [{'npscalar': ['|i1', 'Aw==']}, [1.5, {'float': 'nan'}]]}
+    >>> from_json(to_json({"shape": (1, 2), "x": np.ones(2, np.float32)}))
+    {'shape': (1, 2), 'x': array([1., 1.], dtype=float32)}
+    """
+    return _encode(value, lambda array: base64.b64encode(array.tobytes()).decode("ascii"))
+
+
+def from_json(data: Any) -> Any:
+    """The value :func:`to_json` wrote; raises ValueError on anything malformed (no code runs)."""
+
+    def take(dtype: np.dtype, shape: tuple[int, ...], ref: Any) -> np.ndarray:
+        raw = base64.b64decode(str(ref), validate=True)
+        if len(raw) != dtype.itemsize * math.prod(shape):
+            raise ValueError("array bytes do not match its dtype and shape")
+        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+    with _malformed_is_value_error():
+        return _decode(data, take, 0)
+
+
+@contextmanager
+def _malformed_is_value_error() -> Iterator[None]:
+    try:
+        yield
+    except (KeyError, IndexError, TypeError, struct.error, UnicodeDecodeError, RecursionError) as err:
+        raise ValueError(f"malformed data: {type(err).__name__}: {err}") from None
+
+
+def _encode(value: Any, put: Callable[[np.ndarray], Any]) -> Any:
+    # `put` stores an array's bytes and returns what the JSON holds for them.
     if value is None or type(value) in (bool, int, str):
         return value
     if type(value) is float:
@@ -305,34 +351,33 @@ def _encode(value: Any, arrays: list[np.ndarray]) -> Any:
     if value is NotImplemented:
         return {"notimplemented": True}
     if type(value) is np.ndarray:
-        if value.dtype == object:
-            return {"ndarray": ["object", list(value.shape)]}
-        arrays.append(np.ascontiguousarray(value))
-        return {"ndarray": [value.dtype.str, list(value.shape)]}
-    if isinstance(value, np.generic):
-        arrays.append(np.asarray(value))
-        return {"npscalar": value.dtype.str}
+        if value.dtype.kind not in _RAW_KINDS or value.dtype.names is not None:
+            return {"ndarray": ["object", list(value.shape), None]}
+        return {"ndarray": [value.dtype.str, list(value.shape), put(np.ascontiguousarray(value))]}
+    if _is_one_of(type(value), _NUMPY_SCALARS):
+        return {"npscalar": [value.dtype.str, put(np.asarray(value))]}
     if type(value) is tuple:
-        return {"tuple": [_encode(v, arrays) for v in value]}
+        return {"tuple": [_encode(v, put) for v in value]}
     if type(value) is list:
-        return [_encode(v, arrays) for v in value]
+        return [_encode(v, put) for v in value]
     if type(value) is dict:
-        return {"dict": [[_encode(k, arrays), _encode(v, arrays)] for k, v in value.items()]}
+        return {"dict": [[_encode(k, put), _encode(v, put)] for k, v in value.items()]}
     if type(value) is Opaque:
-        array = None if value.array is None else _encode(value.array, arrays)
+        array = None if value.array is None else _encode(value.array, put)
         return {"opaque": [value.type_name, value.text, array]}
     if type(value) is Outcome:
-        return {"outcome": [value.status, _encode(value.value, arrays), value.error, value.message]}
+        return {"outcome": [value.status, _encode(value.value, put), value.error, value.message]}
     raise TypeError(f"not plain data: {type(value).__name__}")
 
 
-def _decode(data: Any, view: memoryview, offset: list[int], depth: int) -> Any:
+def _decode(data: Any, take: Callable[[np.dtype, tuple[int, ...], Any], np.ndarray], depth: int) -> Any:
+    # `take(dtype, shape, ref)` rebuilds an array from what `put` returned.
     if depth > _MAX_DEPTH + 4:  # a message and an outcome wrap the value
         raise ValueError("nested too deeply")
     if data is None or type(data) in (bool, int, float, str):
         return data
     if type(data) is list:
-        return [_decode(v, view, offset, depth + 1) for v in data]
+        return [_decode(v, take, depth + 1) for v in data]
     if type(data) is not dict or len(data) != 1:
         raise ValueError(f"not an encoded value: {type(data).__name__}")
     ((tag, body),) = data.items()
@@ -345,35 +390,36 @@ def _decode(data: Any, view: memoryview, offset: list[int], depth: int) -> Any:
     if tag == "notimplemented":
         return NotImplemented
     if tag == "tuple":
-        return tuple(_decode(v, view, offset, depth + 1) for v in body)
+        return tuple(_decode(v, take, depth + 1) for v in body)
     if tag == "dict":
-        return {_decode(k, view, offset, depth + 1): _decode(v, view, offset, depth + 1) for k, v in body}
+        return {_decode(k, take, depth + 1): _decode(v, take, depth + 1) for k, v in body}
     if tag == "opaque":
-        array = None if body[2] is None else _decode(body[2], view, offset, depth + 1)
+        array = None if body[2] is None else _decode(body[2], take, depth + 1)
         if array is not None and type(array) is not np.ndarray:
             raise ValueError("an opaque value's array is not an array")
         return Opaque(str(body[0]), str(body[1]), array)
     if tag == "outcome":
         status, value, error, message = body
-        return Outcome(str(status), _decode(value, view, offset, depth + 1), str(error), str(message))
-    if tag == "ndarray" and body[0] == "object":
-        return np.empty(tuple(int(n) for n in body[1]), dtype=object)
+        return Outcome(str(status), _decode(value, take, depth + 1), str(error), str(message))
     if tag == "ndarray":
-        return _take_array(np.dtype(str(body[0])), tuple(int(n) for n in body[1]), view, offset)
+        dtype, shape, ref = body
+        shape = tuple(int(n) for n in shape)
+        if any(n < 0 for n in shape):
+            raise ValueError(f"negative array shape {shape}")
+        if dtype == "object":
+            return np.empty(shape, dtype=object)  # only its dtype and shape are judged
+        return take(_raw_dtype(dtype), shape, ref)
     if tag == "npscalar":
-        return _take_array(np.dtype(str(body)), (), view, offset)[()]
+        dtype, ref = body
+        return take(_raw_dtype(dtype), (), ref)[()]
     raise ValueError(f"unknown tag {tag!r}")
 
 
-def _take_array(dtype: np.dtype, shape: tuple[int, ...], view: memoryview, offset: list[int]) -> np.ndarray:
-    if dtype.kind not in _RAW_KINDS or dtype.names is not None or any(n < 0 for n in shape):
-        raise ValueError(f"array of dtype {dtype} and shape {shape} is not rebuilt from bytes")
-    size = dtype.itemsize * math.prod(shape)
-    if offset[0] + size > len(view):
-        raise ValueError("array bytes missing")
-    array = np.frombuffer(view[offset[0] : offset[0] + size], dtype=dtype).reshape(shape).copy()
-    offset[0] += size
-    return array
+def _raw_dtype(text: Any) -> np.dtype:
+    dtype = np.dtype(str(text))
+    if dtype.kind not in _RAW_KINDS or dtype.names is not None:
+        raise ValueError(f"array dtype {dtype} is not rebuilt from bytes")
+    return dtype
 
 
 # --- running the answer: one case ---------------------------------------------------------------
