@@ -173,16 +173,16 @@ def spins_a_thread(*args):
     return pool(*args)
 
 
-def prints_ten_million_lines(tmp):
+def ten_million_lines_once(then):
     done = []  # once per check (all its cases run in one process): the sweep stays short
 
     def answer(*args):
         if not done:
             print("\n".join(["a line of output"] * 10**7))
             done.append(True)
-        return pool(*args)
+        return then(*args)
 
-    return answer
+    return lambda tmp: answer
 
 
 def recurses_deeply(*args):
@@ -221,7 +221,7 @@ CODE_ANSWERS = [
     Strange(
         "1e9 elements", plain(lambda *a: np.zeros(10**9, np.uint8)), "❌", "far more than the right answer"
     ),
-    Strange("1e7 lines printed at once", prints_ten_million_lines, "✅", "correct on all"),
+    Strange("1e7 lines printed at once", ten_million_lines_once(pool), "✅", "correct on all"),
     Strange("lazy __array__ never returns", plain(lambda *a: Lazy()), "❌", "returned a Lazy on case"),
     Strange("__repr__ never returns", plain(lambda *a: LazyRepr()), "❌", "could not read within 4 s"),
     Strange("__repr__ raises", plain(lambda *a: BadRepr()), "❌", "returned a BadRepr; return a NumPy array"),
@@ -293,6 +293,18 @@ def spin_thread():
     threading.Thread(target=spin, daemon=True).start()
 
 
+def model_forks_and_leaves(tmp):
+    def answer(channels, classes):
+        if os.fork() == 0:
+            with open(tmp / "orphans", "a") as pids:
+                pids.write(f"{os.getpid()}\n")
+            while True:
+                time.sleep(1)
+        return head(channels, classes)
+
+    return answer
+
+
 def model_works_then_raises(tmp):
     def answer(channels, classes):
         with open(tmp / "calls", "a") as calls:
@@ -310,12 +322,9 @@ MODEL_ANSWERS = [
     ),
     Strange("spawns a spinning thread", model_then(spin_thread), "✅", "correct on all 3 cases"),
     Strange("chdir", model_then(lambda: os.chdir("/")), "✅", "correct on all 3 cases"),
-    Strange(
-        "1e7 lines printed at once",
-        model_then(lambda: print("\n".join(["a line of output"] * 10**7))),
-        "✅",
-        "correct on all 3 cases",
-    ),
+    Strange("os.fork, both answer", model_then(os.fork), "✅", "correct on all 3 cases"),
+    Strange("forked child left alive", model_forks_and_leaves, "✅", "correct on all 3 cases"),
+    Strange("1e7 lines printed at once", ten_million_lines_once(head), "✅", "correct on all 3 cases"),
     Strange("works 2 s, then raises", model_works_then_raises, "❌", "raised ValueError: gave up after 2 s"),
     Strange("SystemExit", plain(lambda c, k: sys.exit(1)), "❌", "called sys.exit()"),
     Strange("recursion past the limit", plain(lambda c, k: recurses()), "❌", "raised RecursionError"),
@@ -393,7 +402,7 @@ def test_a_strange_answer_gets_one_sentence_in_time_and_leaves_the_kernel_clean(
 
 
 def test_printed_output_is_cut_with_one_line_saying_so(warm, capsys):
-    CODE(prints_ten_million_lines(None))
+    CODE(ten_million_lines_once(pool)(None))
     out = capsys.readouterr().out
     assert "more characters printed by the answer are not shown]" in out
     assert out.count("a line of output") * len("a line of output\n") <= PRINT_CHARS + len("a line of output")

@@ -24,7 +24,9 @@ was cut.
 Answers that must call TensorFlow (which does not survive ``fork``) run with
 ``isolate=False``: in a thread of this process, stopped on a timeout by an
 exception raised inside it; the working directory, ``sys.stdout`` and
-``sys.stderr`` are put back and threads the answer started are stopped.
+``sys.stderr`` are put back, and threads and processes the answer started
+are stopped. What it does to the process itself (``os._exit``, a crash) it
+does to the kernel.
 
 The runner also reports what a value cannot show: an answer that changes its
 input in place, and one whose result is too big to be right, get an outcome
@@ -893,10 +895,11 @@ def _in_thread(job: _Job, time_limit: float) -> Outcome:
 
 @contextmanager
 def _kernel_kept(printed: _Printed) -> Iterator[None]:
-    """Puts back the working directory, ``sys.stdout``/``sys.stderr`` and the thread list after the answer."""
+    """Puts back the working directory, ``sys.stdout``/``sys.stderr``, the threads and child processes."""
     cwd = os.getcwd()
     streams = sys.stdout, sys.stderr
     threads = set(sys._current_frames())
+    children = _children()
     sys.stdout = sys.stderr = printed
     try:
         yield
@@ -906,6 +909,27 @@ def _kernel_kept(printed: _Printed) -> Iterator[None]:
         sys.stdout, sys.stderr = streams
         if os.getcwd() != cwd:
             os.chdir(cwd)
+        for pid in _children() - children:  # processes the answer forked
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+
+
+def _children() -> set[int]:
+    # This process's children, from /proc (Linux); elsewhere none are seen.
+    me, found = os.getpid(), set()
+    for name in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{name}/stat").read_text()
+        except (OSError, ValueError):
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == me:  # the field after the state is the parent's pid
+            found.add(int(name))
+    return found
 
 
 def _learners(frame: Any) -> bool:
