@@ -164,16 +164,16 @@ def ignores_interrupts(*args):
             pass
 
 
-def spins_a_thread(tmp):
-    spinning = []  # one thread per check: twelve would starve the answer of the GIL and time it out
+def spins_a_thread_then(then):
+    spinning = []  # one thread per check: one per case would starve the answer of the GIL and time it out
 
     def answer(*args):
         if not spinning:
             spinning.append(threading.Thread(target=endless, daemon=True))
             spinning[0].start()
-        return pool(*args)
+        return then(*args)
 
-    return answer
+    return lambda tmp: answer
 
 
 def ten_million_lines_once(then):
@@ -237,7 +237,7 @@ CODE_ANSWERS = [
     Strange("endless loop", plain(endless), "❌", "still running after 4 s"),
     Strange("ignores KeyboardInterrupt", plain(ignores_interrupts), "❌", "still running after 4 s"),
     Strange("os._exit", plain(lambda *a: os._exit(3)), "❌", "ended the whole process"),
-    Strange("spawns a spinning thread", spins_a_thread, "✅", "correct on all"),
+    Strange("spawns a spinning thread", spins_a_thread_then(pool), "✅", "correct on all"),
     Strange("SystemExit", plain(lambda *a: sys.exit(1)), "❌", "called sys.exit()"),
     Strange("recursion past the limit", plain(recurses), "❌", "raised RecursionError"),
     Strange("recursion with the limit raised", plain(recurses_deeply), "❌", "on case"),
@@ -288,14 +288,6 @@ def model_then(effect):
     return lambda tmp: answer
 
 
-def spin_thread():
-    def spin():
-        while True:
-            pass
-
-    threading.Thread(target=spin, daemon=True).start()
-
-
 def model_forks_and_leaves(tmp):
     def answer(channels, classes):
         if os.fork() == 0:
@@ -323,7 +315,7 @@ MODEL_ANSWERS = [
     Strange(
         "ignores KeyboardInterrupt", plain(lambda c, k: ignores_interrupts()), "❌", "still running after 4 s"
     ),
-    Strange("spawns a spinning thread", model_then(spin_thread), "✅", "correct on all 3 cases"),
+    Strange("spawns a spinning thread", spins_a_thread_then(head), "✅", "correct on all 3 cases"),
     Strange("chdir", model_then(lambda: os.chdir("/")), "✅", "correct on all 3 cases"),
     Strange("os.fork, both answer", model_then(os.fork), "✅", "correct on all 3 cases"),
     Strange("forked child left alive", model_forks_and_leaves, "✅", "correct on all 3 cases"),
