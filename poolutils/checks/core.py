@@ -1,4 +1,4 @@
-"""The exercise-checking framework: run a learner's answer, compare it with Keras, explain mistakes.
+"""The exercise-checking framework: declare a check, judge a learner's answer against Keras, explain mistakes.
 
 Every exercise notebook ``solutions/NN_topic.ipynb`` has a module
 ``poolutils/checks/exNN.py`` that defines one :class:`Check` per exercise,
@@ -37,13 +37,17 @@ How a check works
 -----------------
 1. :meth:`Check.case_list` gives the cases: the fixed ones the notebook
    shows, plus, for a grading seed, freshly drawn ones.
-2. The answer runs on every case in a forked child process (Linux; a thread
-   elsewhere) under :data:`TIME_LIMIT` seconds per case: an endless loop is
-   killed, not left running. Each case gives an :class:`Outcome`.
+2. :mod:`poolutils.checks.runner` runs the answer on every case in a forked
+   child process (Linux; a thread elsewhere) under :data:`TIME_LIMIT`
+   seconds per case: an endless loop is killed, not left running. Each case
+   gives an :class:`Outcome` holding plain data only; the first case that
+   does not return ends the run.
 3. :meth:`Check.judge` compares the outcomes with :meth:`Check.expected`
    (Keras' answer, cached) and, on the first failing case, looks for a known
    :class:`Mistake` that differs from the truth there and reproduces the
    learner's output: its diagnosis names what went wrong.
+   The ``compare_*`` functions and the oracles live in
+   :mod:`poolutils.checks.compare`; they are importable from here too.
 
 How to write a checker for a new exercise
 -----------------------------------------
@@ -76,30 +80,85 @@ How to write a checker for a new exercise
 from __future__ import annotations
 
 import copy
-import faulthandler
 import inspect
 import os
 import pickle
 import re
-import select
-import signal
-import struct
-import sys
 import textwrap
-import threading
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 import numpy as np
 
+# Running (runner) and comparing (compare) live in their own modules; the names the
+# checkers, the grader and the tests import from here stay importable from here.
+from poolutils.checks import compare as _compare
+from poolutils.checks.compare import (
+    compare_arrays,
+    compare_close,
+    compare_exact,
+    compare_float_maps,
+    compare_floats,
+    compare_numbers,
+    compare_shape,
+    keras_oracle,
+    keras_pool_map,
+    model_summary_test,
+    show,
+)
+from poolutils.checks.runner import (
+    RUNNER_ERRORS,
+    TIME_LIMIT,
+    Case,
+    Opaque,
+    Outcome,
+    collect_outcomes,
+    collect_value,
+)
+
+__all__ = [
+    "GRADING_ENV",
+    "KINDS",
+    "RESULT_LINE",
+    "TIME_LIMIT",
+    "Case",
+    "Check",
+    "ChoiceCheck",
+    "Mistake",
+    "Opaque",
+    "Option",
+    "Outcome",
+    "Report",
+    "Status",
+    "choice_check",
+    "collect_outcomes",
+    "compare_arrays",
+    "compare_close",
+    "compare_exact",
+    "compare_float_maps",
+    "compare_floats",
+    "compare_numbers",
+    "compare_shape",
+    "keras_oracle",
+    "keras_pool_map",
+    "make_cases",
+    "model_summary_test",
+    "parse_results",
+    "redraw",
+    "sample",
+    "show",
+    "value_check",
+]
+
+# Check's judging calls these by the names they had when they lived here.
+_FAILED, _first_difference, _run_safe = _compare.FAILED, _compare.first_difference, _compare.run_safe
+_same, _test_safe, _type_name = _compare.same, _compare.shows_mistake, _compare.type_name
+
 #: The kinds of exercise a :class:`Check` can be.
 KINDS = ("implement", "find_the_bug", "predict", "by_hand", "design", "choose")
-
-# Seconds one call of the learner's function may take before it is abandoned.
-TIME_LIMIT = 5.0
 
 #: Environment variable that turns the in-notebook checkers off while grading.
 GRADING_ENV = "POOLUTILS_GRADING"
@@ -114,40 +173,6 @@ class Status(Enum):
     PASSED = "✅"
     FAILED = "❌"
     NOT_ATTEMPTED = "⏳"
-
-
-@dataclass(frozen=True)
-class Case:
-    """One input for the learner's answer: a label and the call's arguments.
-
-    ``args``/``kwargs`` hold only NumPy arrays (numeric or bool), int, float,
-    str, bool, None and tuples/lists/dicts of those, so the grader can send
-    them to a learner's kernel without pickle. A value exercise's case has no
-    arguments.
-    """
-
-    label: str
-    args: tuple = ()
-    kwargs: dict = field(default_factory=dict)
-
-    def call(self, fn: Callable[..., Any]) -> Any:
-        """Call ``fn`` on private copies of the arguments (the answer may modify them)."""
-        return fn(*copy.deepcopy(self.args), **copy.deepcopy(self.kwargs))
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What the learner's answer did on one case.
-
-    ``status`` is ``"returned"`` (with ``value``), ``"raised"`` (with the
-    exception's type name in ``error`` and ``str(exception)`` in
-    ``message``), ``"timeout"`` or ``"not_run"``.
-    """
-
-    status: str
-    value: Any = None
-    error: str = ""
-    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -217,224 +242,6 @@ class Report:
         return "\n".join([self.line, *("   " + d for d in self.details)])
 
 
-class _TimeLimitError(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class Opaque:
-    """Stands for a returned value that cannot leave the child process (a generator, a lock...)."""
-
-    type_name: str
-    text: str
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-def run_with_time_limit(fn: Callable[[], Any], seconds: float) -> Any:
-    """Return ``fn()``, re-raising its exception, or raise ``_TimeLimitError`` after ``seconds``.
-
-    The thread fallback of :func:`collect_outcomes`: Python cannot kill a
-    thread, but a daemon thread does not keep the kernel alive.
-    """
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as err:  # handed back to the caller's thread
-            box["error"] = err
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    if thread.is_alive():
-        raise _TimeLimitError
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
-def _outcome_of(call: Callable[[], Any], summarise: Callable[[Any], Any] | None = None) -> Outcome:
-    try:
-        value = call()
-        return Outcome("returned", value if summarise is None or value is None else summarise(value))
-    except BaseException as err:  # SystemExit and KeyboardInterrupt too: the learner's code raised them
-        return Outcome("raised", error=type(err).__name__, message=str(err))
-
-
-def can_fork() -> bool:
-    """True where answers run in a forked child process (Linux): a timed-out answer is killed."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork")
-
-
-def collect_outcomes(
-    answer: Callable[..., Any],
-    cases: Sequence[Case],
-    time_limit: float = TIME_LIMIT,
-    *,
-    isolate: bool = True,
-    summarise: Callable[[Any], Any] | None = None,
-) -> list[Outcome]:
-    """Run ``answer`` on every case, ``time_limit`` seconds each, and return one :class:`Outcome` per case.
-
-    With ``isolate`` (and on Linux) the calls run in a forked child process
-    that is killed on a timeout, so an endless loop does not keep running
-    and slow every later check. What the answer prints is printed here, after
-    the child ends. After a timeout, or if the child dies, the remaining cases
-    are ``"not_run"``. ``summarise``, if given, turns each returned value
-    into plain data (e.g. a Keras model into its output shapes) where the
-    answer ran.
-
-    Examples
-    --------
-    >>> collect_outcomes(lambda n: 10 // n, [Case("n=2", (2,)), Case("n=0", (0,))])
-    [Outcome(status='returned', value=5, error='', message=''), Outcome(status='raised', value=None, error='ZeroDivisionError', message='integer division or modulo by zero')]
-    """
-    if isolate and can_fork():
-        return _collect_in_child(answer, cases, time_limit, summarise)
-    outcomes: list[Outcome] = []
-    for case in cases:
-        try:
-            outcomes.append(
-                run_with_time_limit(
-                    lambda case=case: _outcome_of(lambda: case.call(answer), summarise), time_limit
-                )
-            )
-        except _TimeLimitError:
-            outcomes.append(Outcome("timeout", message=f"{time_limit:g}"))
-            break
-    return outcomes + [Outcome("not_run")] * (len(cases) - len(outcomes))
-
-
-def _send(fd: int, message: Any) -> None:
-    data = pickle.dumps(message)
-    view = memoryview(struct.pack("<Q", len(data)) + data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _read_exactly(stream: Any, size: int) -> bytes | None:
-    data = b""
-    while len(data) < size:
-        chunk = stream.read(size - len(data))
-        if not chunk:  # end of file: the child is gone
-            return None
-        data += chunk
-    return data
-
-
-def _picklable(value: Any) -> Any:
-    try:
-        pickle.dumps(value)
-    except Exception:
-        return Opaque(type(value).__name__, f"<{type(value).__name__} object>")
-    return value
-
-
-def _child(
-    answer: Callable[..., Any], cases: Sequence[Case], fd: int, summarise: Callable[[Any], Any] | None
-) -> None:
-    import io
-
-    captured = io.StringIO()
-    sys.stdout = sys.stderr = captured
-    for index, case in enumerate(cases):
-        outcome = _outcome_of(lambda case=case: case.call(answer), summarise)
-        if outcome.status == "returned":
-            outcome = Outcome("returned", _picklable(outcome.value))
-        _send(fd, ("outcome", index, outcome))
-    _send(fd, ("printed", captured.getvalue()))
-
-
-def _stuck_in_tensorflow(pid: int, dump_fd: int) -> bool:
-    """Whether the timed-out child waits inside TensorFlow, which a forked process cannot run.
-
-    TensorFlow's thread pools do not survive ``fork``: an answer that calls a
-    Keras layer hangs in the child. The child's Python stack tells it apart
-    from an endless loop of the learner's own.
-    """
-    os.kill(pid, signal.SIGUSR1)
-    text = b""
-    while select.select([dump_fd], [], [], 0.5)[0]:
-        chunk = os.read(dump_fd, 65536)
-        if not chunk:
-            break
-        text += chunk
-        if b"File" in text and text.endswith(b"\n"):
-            break
-    return b"tensorflow" in text or b"keras" in text
-
-
-def _collect_in_child(
-    answer: Callable[..., Any],
-    cases: Sequence[Case],
-    time_limit: float,
-    summarise: Callable[[Any], Any] | None,
-) -> list[Outcome]:
-    read_fd, write_fd = os.pipe()
-    dump_read, dump_write = os.pipe()
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()  # or the child would print the parent's buffered text again
-    pid = os.fork()
-    if pid == 0:  # the child: run, report, and leave without the parent's cleanup
-        os.close(read_fd)
-        os.close(dump_read)
-        try:
-            # On SIGUSR1 the child writes where it is stuck (see _stuck_in_tensorflow).
-            faulthandler.register(signal.SIGUSR1, file=os.fdopen(dump_write, "w"), all_threads=False)
-            _child(answer, cases, write_fd, summarise)
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    os.close(dump_write)
-    outcomes: list[Outcome] = []
-    printed = ""
-    try:
-        with os.fdopen(read_fd, "rb", buffering=0) as stream:
-            while len(outcomes) < len(cases):
-                ready, _, _ = select.select([stream], [], [], time_limit)
-                if not ready:
-                    why = "TensorFlow" if _stuck_in_tensorflow(pid, dump_read) else ""
-                    outcomes.append(Outcome("timeout", error=why, message=f"{time_limit:g}"))
-                    break
-                header = _read_exactly(stream, 8)
-                body = header and _read_exactly(stream, struct.unpack("<Q", header)[0])
-                if body is None:  # the answer ended the process (os._exit, a crash)
-                    outcomes.append(Outcome("raised", error="ProcessExit", message="the process ended"))
-                    break
-                outcomes.append(pickle.loads(body)[2])
-            else:
-                ready, _, _ = select.select([stream], [], [], time_limit)
-                header = ready and _read_exactly(stream, 8)
-                body = header and _read_exactly(stream, struct.unpack("<Q", header)[0])
-                printed = pickle.loads(body)[1] if body else ""
-    finally:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
-        os.close(dump_read)
-    if printed:
-        print(printed, end="" if printed.endswith("\n") else "\n")
-    return outcomes + [Outcome("not_run")] * (len(cases) - len(outcomes))
-
-
-def show(value: Any) -> str:
-    """Short, rounded, one-line-per-row text of a value for a detail line."""
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        if value.size > 64 or value.ndim > 2:
-            return f"array of shape {value.shape}, dtype {value.dtype}"
-        text = np.array2string(value, precision=4, suppress_small=True, separator=", ", threshold=64)
-        return text.replace("\n", "\n" + " " * 13)
-    if isinstance(value, np.ndarray):
-        return f"array of shape {value.shape}, dtype {value.dtype}"
-    text = repr(value)
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
 def sample(shape: Sequence[int], seed: int) -> np.ndarray:
     """Seeded float32 integers in -9..9: exact in any float sum, short to print, negatives included.
 
@@ -444,175 +251,6 @@ def sample(shape: Sequence[int], seed: int) -> np.ndarray:
     (dtype('float32'), (2, 3))
     """
     return np.random.default_rng(seed).integers(-9, 10, size=tuple(shape)).astype(np.float32)
-
-
-def keras_oracle(kind: str, x: np.ndarray, **kwargs: Any) -> np.ndarray:
-    """The Keras layer for ``kind`` applied to ``x``: the expected answer of the pooling exercises.
-
-    Integer inputs are given to Keras as float32, the dtype a Keras layer
-    computes in.
-    """
-    from poolutils.keras_check import keras_pool  # imports Keras: only when a check runs
-
-    x = np.asarray(x)
-    return keras_pool(kind, x if x.dtype.kind == "f" else x.astype(np.float32), **kwargs)
-
-
-def keras_pool_map(kind: str, fmap: np.ndarray, **kwargs: Any) -> np.ndarray:
-    """:func:`keras_oracle` on one (H, W) map: the oracle of the 2-D exercises."""
-    return keras_oracle(kind, np.asarray(fmap, dtype=np.float32)[None, ..., None], **kwargs)[0, ..., 0]
-
-
-def _type_name(value: Any) -> str:
-    return value.type_name if isinstance(value, Opaque) else type(value).__name__
-
-
-def compare_arrays(expected: np.ndarray, got: Any, *, floating: bool = False, why: str = "") -> str | None:
-    """Why ``got`` is not ``expected`` (a sentence), or None when they agree.
-
-    ``floating`` requires a float dtype, ``why`` says why (averages are
-    fractions). Values agree within 1e-5, since float sums may be added in
-    another order.
-
-    Examples
-    --------
-    >>> compare_arrays(np.ones((2, 2)), np.ones((2, 2))) is None
-    True
-    >>> compare_arrays(np.ones((2, 2)), [[1, 1], [1, 1]])
-    'returned a list; return a NumPy array (wrap it in np.array(...))'
-    >>> compare_arrays(np.ones((2, 2)), np.ones((2, 3)))
-    'returned shape (2, 3); expected shape (2, 2)'
-    """
-    if isinstance(got, list | tuple):
-        return f"returned a {_type_name(got)}; return a NumPy array (wrap it in np.array(...))"
-    if not isinstance(got, np.ndarray):
-        return f"returned a {_type_name(got)}; return a NumPy array"
-    if got.dtype.kind not in "biuf":
-        return f"returned an array of dtype {got.dtype}; return numbers (a float or integer array)"
-    if got.shape != expected.shape:
-        return f"returned shape {got.shape}; expected shape {expected.shape}"
-    if floating and got.dtype.kind != "f":
-        return f"returned dtype {got.dtype}; {why or 'averages are fractions'}, so return a float array"
-    if not np.allclose(got, expected, rtol=1e-5, atol=1e-5, equal_nan=True):
-        return "wrong values"
-    return None
-
-
-def compare_floats(expected: np.ndarray, got: Any) -> str | None:
-    """:func:`compare_arrays` that also requires a float dtype (averages are fractions)."""
-    return compare_arrays(expected, got, floating=True)
-
-
-def compare_float_maps(expected: np.ndarray, got: Any) -> str | None:
-    """:func:`compare_arrays` for max pooling of float maps: an int array would cut their fractions off.
-
-    Examples
-    --------
-    >>> compare_float_maps(np.ones(2, "float32"), np.ones(2, int))
-    'returned dtype int64; the map holds floats and an int array cuts their fractions off, so return a float array'
-    """
-    return compare_arrays(
-        expected, got, floating=True, why="the map holds floats and an int array cuts their fractions off"
-    )
-
-
-def compare_exact(expected: Any, got: Any) -> str | None:
-    """Why ``got`` differs from an exact answer (an int, a tuple of ints, ...), or None.
-
-    Examples
-    --------
-    >>> compare_exact(3, 3) is None, compare_exact(3, 2.5)
-    (True, 'returned a float (2.5); expected an int')
-    >>> compare_exact((1, 2), [1, 2])
-    'returned a list; expected a tuple'
-    """
-    if isinstance(expected, int):
-        if isinstance(got, bool) or not isinstance(got, int | np.integer):
-            return f"returned a {_type_name(got)} ({show(got)}); expected an int"
-        return None if got == expected else "wrong value"
-    if type(got) is not type(expected):
-        return f"returned a {_type_name(got)}; expected a {_type_name(expected)}"
-    if isinstance(expected, tuple) and len(got) != len(expected):
-        return f"returned {len(got)} entries; expected {len(expected)}"
-    if isinstance(expected, tuple):
-        bad = [_type_name(v) for v in got if not isinstance(v, int | np.integer) or isinstance(v, bool)]
-        if bad:
-            return f"returned a tuple containing a {bad[0]}; every entry must be an int"
-    return None if got == expected else "wrong value"
-
-
-def compare_shape(expected: tuple[int, ...], got: Any) -> str | None:
-    """Why ``got``, a shape the learner wrote (tuple or list of ints), is not ``expected``, or None.
-
-    Examples
-    --------
-    >>> compare_shape((1, 3, 3, 8), [1, 3, 3, 8]) is None, compare_shape((1, 3, 3, 8), (3, 3, 8))
-    (True, 'wrote 3 numbers; the shape has 4: (batch, height, width, channels)')
-    """
-    if not isinstance(got, tuple | list) or not all(
-        isinstance(v, int | np.integer) and not isinstance(v, bool) for v in got
-    ):
-        return (
-            f"wrote a {_type_name(got)} ({show(got)}); write the shape as a tuple of ints, e.g. (1, 2, 2, 3)"
-        )
-    if len(got) != len(expected):
-        return f"wrote {len(got)} numbers; the shape has {len(expected)}: (batch, height, width, channels)"
-    return None if tuple(got) == tuple(expected) else "wrong shape"
-
-
-def compare_close(expected: float, got: Any) -> str | None:
-    """Why ``got`` is not the number ``expected`` (to 1e-5, relative), or None.
-
-    Examples
-    --------
-    >>> compare_close(0.25, np.float32(0.25)) is None, compare_close(0.25, "0.25")
-    (True, 'returned a str; expected a number')
-    """
-    if isinstance(got, bool) or not isinstance(got, int | float | np.integer | np.floating):
-        return f"returned a {_type_name(got)}; expected a number"
-    return None if _close(float(got), float(expected)) else "wrong value"
-
-
-def compare_numbers(expected: Any, got: Any) -> str | None:
-    """Why ``got`` (numbers written by hand: a list, a nested list or an array) is not ``expected``.
-
-    For by-hand answers: any container of numbers is fine; only the shape
-    and the values count.
-
-    Examples
-    --------
-    >>> compare_numbers(np.array([[1.5, 2.0]]), [[1.5, 2]]) is None
-    True
-    >>> compare_numbers(np.array([[1.5, 2.0]]), [1.5, 2])
-    'wrote shape (2,); expected shape (1, 2)'
-    """
-    try:
-        values = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return f"wrote a {_type_name(got)}; write numbers (a list of rows of numbers)"
-    expected = np.asarray(expected, dtype=float)
-    if values.shape != expected.shape:
-        return f"wrote shape {values.shape}; expected shape {expected.shape}"
-    return None if np.allclose(values, expected, rtol=1e-5, atol=1e-5) else "wrong values"
-
-
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-5 * max(1.0, abs(b))
-
-
-def model_summary_test(condition: Callable[[dict], object]) -> Callable[[Any], bool]:
-    """A design mistake's ``test``: ``condition`` holds on the summary of a Keras Model answer.
-
-    A design has many wrong answers, so a design mistake is a property of
-    the answer's summary (see ``Check(summarise=...)``), not one exact model.
-
-    Examples
-    --------
-    >>> uses_flatten = model_summary_test(lambda got: "Flatten" in got["layers"])
-    >>> uses_flatten({"type": "Model", "layers": ["Conv2D", "Flatten"]}), uses_flatten("a model")
-    (True, False)
-    """
-    return lambda got: isinstance(got, dict) and got.get("type") == "Model" and bool(condition(got))
 
 
 def make_cases(rows: Iterable[Sequence[Any]], label: str | None = None) -> list[Case]:
@@ -803,17 +441,15 @@ class Check:
     def evaluate(self, answer: Any) -> Report:
         """Run ``answer`` on the fixed cases (under the time limit) and judge it (prints nothing else)."""
         cases = self.case_list()
+        limit = TIME_LIMIT if self.time_limit is None else self.time_limit
         if not self.takes_function:
-            outcome = Outcome("returned", answer)
-            if answer is not Ellipsis:
-                outcome = _outcome_of(lambda: answer, self.summarise)
+            outcome = collect_value(answer, limit, isolate=self.isolate, summarise=self.summarise)
             return self.judge(cases, [outcome] * len(cases))
         if not callable(answer):
             return self._report(
                 Status.FAILED,
                 f"expected a function, got a {_type_name(answer)}; pass the function itself, without calling it.",
             )
-        limit = TIME_LIMIT if self.time_limit is None else self.time_limit
         outcomes = collect_outcomes(answer, cases, limit, isolate=self.isolate, summarise=self.summarise)
         return self.judge(cases, outcomes)
 
@@ -892,6 +528,8 @@ class Check:
                     lines,
                     case,
                 )
+            if outcome.error in RUNNER_ERRORS:  # the runner's own sentence, e.g. the input was changed
+                return self._failed(outcome.message.replace("{on}", on) + ".", lines, case)
             return self._failed(f"raised {outcome.error}: {outcome.message} ({on}).", lines, case)
         got = outcome.value
         if got is None:  # before the oracle runs: it may import Keras, which takes seconds
@@ -1020,66 +658,6 @@ class Check:
             print(textwrap.dedent(inspect.getsource(self.reference)).rstrip())
         else:
             print(f"{self.answer_name} = {self.reference!r}")
-
-
-class _Failed:
-    pass
-
-
-_FAILED = _Failed()
-
-
-def _run_safe(case: Case, fn: Callable[..., Any]) -> Any:
-    try:
-        return case.call(fn)
-    except Exception:  # a variant may not apply to this case, e.g. it needs a 'valid' fit
-        return _FAILED
-
-
-def _test_safe(test: Callable[[Any], bool], got: Any) -> bool:
-    try:
-        return bool(test(got))
-    except Exception:  # a malformed answer does not show this mistake
-        return False
-
-
-def _first_difference(expected: Any, got: Any) -> list[str]:
-    # Large arrays are not printed; point at the first wrong cell instead.
-    if not (isinstance(expected, np.ndarray) and isinstance(got, np.ndarray)):
-        return []
-    if (
-        expected.shape != got.shape
-        or (expected.size <= 64 and expected.ndim <= 2)
-        or got.dtype.kind not in "biuf"
-    ):
-        return []
-    wrong = np.argwhere(~np.isclose(got, expected, rtol=1e-5, atol=1e-5, equal_nan=True))
-    if not len(wrong):
-        return []
-    index = tuple(int(i) for i in wrong[0])
-    return [
-        f"first difference at index {index}: expected {show(expected[index].item())}, "
-        f"got {show(got[index].item())} ({len(wrong)} of {got.size} values differ)"
-    ]
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Whether ``a`` and ``b`` hold the same values, whatever their types (3 == 3.0, list == array).
-
-    Used to match a mistake's output with the learner's, and to tell a right
-    value in the wrong type (a type problem, never a mistake) from a wrong value.
-    """
-    if isinstance(a, _Failed | Opaque) or isinstance(b, _Failed | Opaque):
-        return False
-    if isinstance(a, str) or isinstance(b, str):
-        return isinstance(a, str) and isinstance(b, str) and a.strip().upper() == b.strip().upper()
-    try:
-        x, y = np.asarray(a), np.asarray(b)
-    except Exception:
-        return False
-    if x.dtype.kind not in "biuf" or y.dtype.kind not in "biuf" or x.shape != y.shape:
-        return a == b if x.dtype == object and y.dtype == object else False
-    return bool(np.allclose(x, y, rtol=1e-5, atol=1e-5, equal_nan=True))
 
 
 def value_check(
