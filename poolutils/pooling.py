@@ -19,14 +19,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from poolutils._validation import data_format_name, input_array, spatial_axes
-from poolutils.reduction import as_float, windowed_max, windowed_mean
-from poolutils.windows import adaptive_windows, layer_windows
+from poolutils._validation import data_format_name, flag, input_array, spatial_axes
+from poolutils.reduction import float_mean, windowed_max, windowed_mean
+from poolutils.windows import adaptive_geometry, layer_geometry
 
 
 def _prepare(x, pool_size, strides, padding, data_format):
+    # The door: every argument is checked here, once; what lies below trusts it.
     x = input_array(x)
-    return (x, *layer_windows(x.shape, pool_size, strides, padding, data_format, name="x"))
+    return (x, *layer_geometry(x.shape, data_format, pool_size, strides, padding, "x"))
 
 
 def max_pool(
@@ -120,8 +121,7 @@ def avg_pool(
 
 def _global(x, data_format, keepdims):
     x = input_array(x)
-    if not isinstance(keepdims, (bool, np.bool_)):
-        raise TypeError(f"`keepdims` must be True or False. Received: keepdims={keepdims!r}.")
+    flag(keepdims, "keepdims")
     return x, spatial_axes(x.ndim, data_format_name(data_format))
 
 
@@ -168,15 +168,13 @@ def global_avg_pool(x: np.ndarray, data_format: str = "channels_last", keepdims:
     array([[4.4375]], dtype=float32)
     """
     x, axes = _global(x, data_format, keepdims)
-    x = as_float(x)
-    return np.mean(x, axis=axes, keepdims=bool(keepdims), dtype=x.dtype)
+    return float_mean(x, axes, bool(keepdims))
 
 
 def _adaptive(x, output_size, data_format):
     x = input_array(x)
     axes = spatial_axes(x.ndim, data_format_name(data_format))
-    geometry = adaptive_windows(tuple(x.shape[a] for a in axes), output_size)
-    return x, axes, geometry
+    return x, axes, adaptive_geometry(tuple(x.shape[a] for a in axes), output_size)
 
 
 def adaptive_max_pool(

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from poolutils._validation import (
     data_format_name,
+    flag,
     layer_input_shape,
     pool_args,
     positive_int,
@@ -107,7 +108,12 @@ def same_padding(n: int, pool_size: int, stride: int) -> tuple[int, int]:
     >>> same_padding(4, 2, 2)  # the windows already tile the axis
     (0, 0)
     """
-    total = same_padding_total(n, pool_size, stride)
+    n = positive_int(n, "n", limit=None)
+    return _same_padding(n, positive_int(pool_size, "pool_size"), positive_int(stride, "stride"))
+
+
+def _same_padding(n: int, f: int, s: int) -> tuple[int, int]:
+    total = _same_total(n, f, s, clamp=True)
     return total // 2, total - total // 2
 
 
@@ -132,6 +138,10 @@ def same_padding_total(n: int, pool_size: int, stride: int, clamp: bool = True) 
     n = positive_int(n, "n", limit=None)
     f = positive_int(pool_size, "pool_size")
     s = positive_int(stride, "stride")
+    return _same_total(n, f, s, flag(clamp, "clamp"))
+
+
+def _same_total(n: int, f: int, s: int, clamp: bool) -> int:
     total = (-(-n // s) - 1) * s + f - n
     return max(total, 0) if clamp else total
 
