@@ -51,7 +51,10 @@ def binomial_kernel(size: int, name: str = "size") -> np.ndarray:
     >>> binomial_kernel(4) * 8
     array([1., 3., 3., 1.])
     """
-    size = positive_int(size, name, MAX_BLUR_SIZE)
+    return _binomial(positive_int(size, name, MAX_BLUR_SIZE))
+
+
+def _binomial(size: int) -> np.ndarray:
     row = np.array([comb(size - 1, k) for k in range(size)], dtype=np.float64)
     return row / row.sum()
 
@@ -143,7 +146,7 @@ def blur_pool(
                 )
     axes = tuple(range(1, rank + 1))
     dense = as_float(windowed_max(x, axes, strided_windows(spatial, pools, (1,) * rank, padding)))
-    kernel = binomial_kernel(blur_size, "blur_size")
+    kernel = _binomial(blur_size)
     for axis, s in zip(range(1, rank + 1), steps):
         dense = _blur_axis(dense, axis, kernel, s, padding)
     return dense
