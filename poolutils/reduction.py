@@ -27,13 +27,18 @@ Four details make it fast:
   reduction of a whole axis (:func:`_raise_to_floor`);
 * 'same' padding is never materialised: offsets that would read padding are
   simply not folded into the windows they would fall in
-  (:meth:`poolutils.windows.AxisWindows.offsets`).
+  (:meth:`poolutils.windows.StridedAxis.offsets`).
 
-The Python-level work (which offsets, in which order) is planned before the
-threads start, so they spend their time inside NumPy, not waiting for the
-GIL, and the plan is cached, so a layer that pools the same geometry again
-skips it; reused per-thread scratch buffers spare the page faults of fresh
-arrays.
+The Python-level work (which offsets, in which order) is arithmetic on five
+numbers per axis (:class:`poolutils.windows.StridedAxis`), about a
+microsecond per offset, so nothing is planned ahead or cached.
+
+Memory: a call allocates its output and, per thread, at most two
+intermediates. Intermediates up to ``_SCRATCH_MAX_BYTES`` (4 MiB) are kept
+per thread and reused by the next call, which spares the page faults of
+fresh arrays; that is all a call leaves behind (at most 2 x 4 MiB per
+thread, 16 MiB on 2 cores, and a 64 KiB block of lowest values per float
+dtype, :func:`_floor`); ``benchmarks/bench_memory.py`` measures it.
 
 Where the time goes: the first axis' passes stream whole rows, while each
 pass over the second axis reads runs only as long as the channel axis (64
@@ -70,7 +75,7 @@ Axis = StridedAxis | AdaptiveAxis
 # Below this many output values, thread start-up costs more than it saves.
 _PARALLEL_MIN_OUTPUT = 1 << 16
 # Intermediates larger than this are allocated afresh rather than kept per thread.
-_SCRATCH_MAX_BYTES = 64 << 20
+_SCRATCH_MAX_BYTES = 4 << 20
 # Bytes of input per unit of threaded work (see _units).
 _UNIT_BYTES = 2 << 20
 # Elements in the block of lowest values a float max is raised to (64 KiB of float32).
