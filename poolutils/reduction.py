@@ -343,6 +343,20 @@ def windowed_max(x: np.ndarray, axes: tuple[int, ...], geometry: Windows, nan: s
     return _pool(x, axes, geometry, np.fmax, lowest, floor)
 
 
+def _divisor(counts: np.ndarray, x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray | float:
+    """One number when every window has the same divisor, else ``counts`` shaped like one batch item of ``x``.
+
+    Shaped like one batch item, it broadcasts over an item or the whole
+    batch; ``counts`` itself is freed on return, before the pooling starts.
+    """
+    if counts.min() == counts.max():
+        return float(counts.flat[0])
+    shape = [1] * (x.ndim - 1)
+    for axis, n_out in zip(axes, counts.shape):
+        shape[axis - 1] = n_out
+    return counts.reshape(shape).astype(x.dtype)
+
+
 def windowed_mean(
     x: np.ndarray, axes: tuple[int, ...], geometry: Windows, counts: np.ndarray | None = None
 ) -> np.ndarray:
@@ -365,15 +379,7 @@ def windowed_mean(
     """
     dtype = as_float(x[:0]).dtype
     x = _summable(x)
-    counts = geometry.counts() if counts is None else np.asarray(counts)
-    if counts.min() == counts.max():
-        divisor: np.ndarray | float = float(counts.flat[0])
-    else:
-        # Shaped like one batch item, so it broadcasts over an item or the whole batch.
-        shape = [1] * (x.ndim - 1)
-        for axis, n_out in zip(axes, counts.shape):
-            shape[axis - 1] = n_out
-        divisor = counts.reshape(shape).astype(x.dtype)
+    divisor = _divisor(geometry.counts() if counts is None else np.asarray(counts), x, axes)
 
     def divide(out: np.ndarray, rows: slice) -> None:
         np.divide(out, divisor if isinstance(divisor, float) else divisor[rows], out=out)

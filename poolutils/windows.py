@@ -31,6 +31,8 @@ from poolutils._validation import (
 )
 from poolutils.shapes import _output_size, _same_padding
 
+# Adaptive windows whose index arrays are made at once (64 Ki windows: 512 KiB per int64 array).
+_ADAPTIVE_CHUNK = 1 << 16
 # An index along one axis: a slice when the windows step evenly, else an array.
 AxisIndex = slice | np.ndarray
 
@@ -219,12 +221,22 @@ class AdaptiveAxis:
         return self.stops - self.starts
 
     def offsets(self) -> Iterator[tuple[AxisIndex, np.ndarray]]:
-        """Pairs ``(out_index, in_index)``; computed when asked, one offset at a time, never kept."""
-        starts, lengths = self.starts, self.counts()
-        for k in range(int(lengths.max())):
-            ok = k < lengths
-            out_index = slice(None) if ok.all() else np.flatnonzero(ok)
-            yield out_index, starts[out_index] + k
+        """Pairs ``(out_index, in_index)``, computed when asked for a chunk of windows at a time.
+
+        The index arrays cover at most ``_ADAPTIVE_CHUNK`` windows, so they
+        stay small beside the input, however long the axis.
+        """
+        for first in range(0, self.size, _ADAPTIVE_CHUNK):
+            i = np.arange(first, min(first + _ADAPTIVE_CHUNK, self.size), dtype=np.int64)
+            starts = i * self.n // self.size
+            lengths = -(-(i + 1) * self.n // self.size) - starts
+            shortest, longest = int(lengths.min()), int(lengths.max())
+            for k in range(longest):
+                if k < shortest:
+                    yield slice(first, first + len(i)), starts + k
+                else:
+                    some = np.flatnonzero(lengths > k)
+                    yield first + some, starts[some] + k
 
     def explicit(self) -> AxisWindows:
         return AxisWindows(self.n, tuple(self.starts.tolist()), tuple(self.stops.tolist()), None)
