@@ -141,9 +141,19 @@ class StridedAxis:
         )
 
     def counts(self) -> np.ndarray:
-        """Number of real cells in each window: the average's divisor."""
-        starts = np.arange(self.size, dtype=np.int64) * self.stride - self.before
-        return np.clip(starts + self.window, 0, self.n) - np.clip(starts, 0, self.n)
+        """Number of real cells in each window: the average's divisor.
+
+        Windows wholly inside the input hold ``window`` cells; only those that
+        reach into the padding at either end are computed one by one.
+        """
+        s, b = self.stride, self.before
+        head = min(self.size, max(0, -(-b // s)))  # windows that start before cell 0
+        tail = max(head, (self.n - self.window + b) // s + 1)  # the first that ends past cell n - 1
+        counts = np.full(self.size, self.window, dtype=np.int64)
+        for part in (slice(0, head), slice(min(tail, self.size), self.size)):
+            starts = np.arange(part.start, part.stop, dtype=np.int64) * s - b
+            counts[part] = np.clip(starts + self.window, 0, self.n) - np.clip(starts, 0, self.n)
+        return counts
 
     def pair(self, k: int) -> tuple[slice, slice] | None:
         """``(out_index, in_index)`` for offset ``k``: the outputs whose ``k``-th cell is real, and those cells."""
