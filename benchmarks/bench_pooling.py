@@ -31,6 +31,11 @@ TensorFlow's and poolutils' times as multiples of the floor, so a row that
 misses the target shows whether TensorFlow is already at the floor (nothing
 left to win) or poolutils is far above it (its passes move more bytes).
 
+On a busy machine both sides wait for a core most of the time, and the
+wall-clock ratio measures the scheduler as much as the kernels. The CPU
+time each call consumed (all its threads) is printed beside it: the work
+done, which load delays but does not change.
+
 Peak extra memory (tracemalloc in a fresh process, beyond the output) is a
 multiple of the output size: there is no im2col copy of the input, only the
 intermediate of one unit of work (a block of an item's rows) per thread.
@@ -66,18 +71,23 @@ ONEDNN_LINE = "oneDNN custom operations are on"
 def interleaved_times(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
     """Seconds per call of each contender, one call of each per round, so load hits all alike.
 
+    ``"<name> cpu"`` holds the CPU seconds the process spent in each call, all
+    threads together (TensorFlow's pools and poolutils' helpers alike): the
+    work done, which other programs on the machine delay but do not change.
+
     The order rotates from round to round, so no contender always runs right
     after the same other one (whose data it would find in, or evicted from, the cache).
     """
-    times: dict[str, list[float]] = {name: [] for name in contenders}
+    times: dict[str, list[float]] = {key: [] for name in contenders for key in (name, f"{name} cpu")}
     for fn in contenders.values():
         fn()  # warm-up: first calls pay for allocation and kernel selection
     names = list(contenders)
     for i in range(rounds):
         for name in names[i % len(names) :] + names[: i % len(names)]:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             contenders[name]()
             times[name].append(time.perf_counter() - start)
+            times[f"{name} cpu"].append(time.process_time() - cpu)
     return times
 
 
@@ -120,6 +130,7 @@ def worker(rounds: int) -> dict:
             "gb_s": bandwidth / 1e9,
             "tf_floor": statistics.median(times["tf"]) / floor,
             "ours_floor": statistics.median(times["ours"]) / floor,
+            "cpu_ours_tf": paired_ratio(times, "ours cpu", "tf cpu"),
         }
         if "block_reduce" in times:
             row["ours_block_reduce"] = paired_ratio(times, "ours", "block_reduce")
@@ -198,7 +209,8 @@ def main() -> int:
         f"{said['onednn-off']} (from TensorFlow's start-up log)\n"
         f"{args.runs} worker runs per configuration, {args.rounds} interleaved rounds per row in each; "
         "ratio = median over runs [min-max]; GB/s: np.copyto's bytes read + written per second in the same "
-        "rounds; floor: reading the input once and writing the output once at that rate (TF default's runs)\n"
+        "rounds; floor: reading the input once and writing the output once at that rate (TF default's runs); "
+        "CPU ours/TF: median over rounds of the CPU seconds (all threads) of each call\n"
     )
     if max(load_before, load_after) > (os.cpu_count() or 1):
         print(
@@ -207,7 +219,7 @@ def main() -> int:
         )
     header = (
         f"{'pool':<7}{'op':<5}{'TF ms dflt/off':>15}  {'ours/TF default':<18}{'ours/TF oneDNN off':<20}"
-        f"{'ours/block_reduce':<19}{'GB/s':>6}{'TF/floor':>9}{'ours/floor':>11}{'loop/ours':>10}{'extra mem':>11}"
+        f"{'ours/block_reduce':<19}{'GB/s':>6}{'TF/floor':>9}{'ours/floor':>11}{'CPU ours/TF':>12}{'loop/ours':>10}{'extra mem':>11}"
     )
     print(header)
     print("-" * len(header))
@@ -224,6 +236,7 @@ def main() -> int:
         gb_s = statistics.median(r["gb_s"] for r in default)
         tf_floor = statistics.median(r["tf_floor"] for r in default)
         ours_floor = statistics.median(r["ours_floor"] for r in default)
+        cpu = statistics.median(r["cpu_ours_tf"] for r in default)
         block = "n/a"
         if "ours_block_reduce" in default[0]:
             has_block_reduce = True
@@ -235,7 +248,7 @@ def main() -> int:
         mem = extra_memory_ratio(op, size, stride)
         print(
             f"{size}x{size}/{stride:<3}{op:<5}{tf_ms:>15}  {spread(vs_default):<18}{spread(vs_off):<20}"
-            f"{block:<19}{gb_s:6.1f}{tf_floor:8.2f}x{ours_floor:10.2f}x{loop:9.0f}x{mem:10.2f}x"
+            f"{block:<19}{gb_s:6.1f}{tf_floor:8.2f}x{ours_floor:10.2f}x{cpu:11.2f}x{loop:9.0f}x{mem:10.2f}x"
         )
     ok = worst <= TARGET and beats_block_reduce
     note = "" if has_block_reduce else " (scikit-image not installed: block_reduce not timed)"

@@ -117,6 +117,7 @@ def blur_pool(
     A bright cell that moves one step right makes 2x2 max pooling with
     stride 2 jump by a whole output cell; blur pooling moves a quarter of it:
 
+    >>> from poolutils import max_pool
     >>> x = np.zeros((2, 8, 1), dtype=np.float32)
     >>> x[0, 3], x[1, 4] = 1, 1
     >>> max_pool(x, 2)[:, :, 0]

@@ -11,6 +11,14 @@ finite value and ignores NaN, so ``[nan, 1]`` pools to ``1`` (``np.max``
 would give ``nan``) and a window of only NaN or ``-inf`` gives the lowest
 finite value of the dtype. Global max pooling follows ``tf.reduce_max`` and
 propagates NaN. Average pooling propagates NaN.
+
+Checked once
+------------
+Each public function checks its arguments at the door (``pool_args`` and
+the array checks of :mod:`poolutils._validation`), builds the compact window
+geometry (:func:`poolutils.windows.layer_geometry`) and hands plain tuples
+to :mod:`poolutils.reduction`, which checks nothing again
+(``tests/test_door.py`` counts the checks).
 """
 
 from __future__ import annotations
@@ -98,8 +106,11 @@ def avg_pool(
     -------
     ndarray
         Floats: float inputs keep their dtype, integer inputs give float32.
-        With 'same' padding each window is divided by its number of *real*
-        cells, as TensorFlow does (PyTorch's default counts padded zeros).
+        Sums are taken in at least float32, as Keras' layers compute, so a
+        float16 map of 60000s averages to 60000, not to inf (65504 is
+        float16's largest value). With 'same' padding each window is divided
+        by its number of *real* cells, as TensorFlow does (PyTorch's default
+        counts padded zeros).
 
     Examples
     --------
