@@ -67,6 +67,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from poolutils.windows import AdaptiveAxis, AxisIndex, StridedAxis, Windows
 
@@ -78,6 +79,8 @@ _PARALLEL_MIN_OUTPUT = 1 << 16
 _SCRATCH_MAX_BYTES = 4 << 20
 # Bytes of input per unit of threaded work (see _units).
 _UNIT_BYTES = 2 << 20
+# Above this many offsets shared by every window, they are reduced in one call (_reduce_wide).
+_REDUCE_MIN_OFFSETS = 16
 # Elements in the block of lowest values a float max is raised to (64 KiB of float32).
 _FLOOR_SIZE = 1 << 14
 _local = threading.local()
@@ -166,6 +169,8 @@ class _Job:
 
 def _reduce_axis(src: np.ndarray, axis: int, windows: Axis, job: _Job, out: np.ndarray) -> np.ndarray:
     """Reduce ``src`` along ``axis`` over ``windows``, into ``out``."""
+    if isinstance(windows, StridedAxis) and len(windows.full()) > _REDUCE_MIN_OFFSETS:
+        return _reduce_wide(src, axis, windows, job, out)
     full, rest = _passes(windows)
     first = next(full, None)
     second = None if first is None else next(full, None)
@@ -183,6 +188,24 @@ def _reduce_axis(src: np.ndarray, axis: int, windows: Axis, job: _Job, out: np.n
             job.ufunc(out[where], src[_at(axis, in_index)], out=out[where])
         else:
             out[where] = job.ufunc(out[where], src[_at(axis, in_index)])
+    return out
+
+
+def _reduce_wide(src: np.ndarray, axis: int, windows: StridedAxis, job: _Job, out: np.ndarray) -> np.ndarray:
+    """:func:`_reduce_axis` for wide windows: the offsets every window shares in one ``ufunc.reduce``.
+
+    A window of thousands of cells would otherwise cost thousands of Python
+    steps, one ufunc call each; here the shared offsets are one strided view
+    (output cells x offsets, no copy) reduced along its last axis in C.
+    """
+    full = windows.full()
+    start = full.start - windows.before  # input position of window 0's first shared offset
+    lanes = sliding_window_view(src, len(full), axis=axis)
+    stop = start + windows.stride * (windows.size - 1) + 1
+    job.ufunc.reduce(lanes[_at(axis, slice(start, stop, windows.stride))], axis=-1, out=out)
+    for out_index, in_index in windows.partial():
+        where = _at(axis, out_index)
+        job.ufunc(out[where], src[_at(axis, in_index)], out=out[where])
     return out
 
 

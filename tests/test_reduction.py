@@ -153,3 +153,32 @@ def test_threaded_pooling_works_in_a_forked_child():
     process.join()
     assert answered, "pooling in a forked child did not finish within 60 s"
     assert parent.recv() == expected
+
+
+WIDE = [
+    ("max", (2, 300, 3), dict(pool_size=100, strides=7, padding="same")),
+    ("avg", (2, 300, 3), dict(pool_size=100, strides=7, padding="same")),
+    ("max", (2, 300, 3), dict(pool_size=300, padding="valid")),
+    ("avg", (2, 40, 50, 2), dict(pool_size=(20, 33), strides=(3, 1), padding="same")),
+    ("max", (2, 40, 50, 2), dict(pool_size=(3, 40), strides=(2, 5), padding="valid")),
+]
+
+
+@pytest.mark.parametrize("kind,shape,kwargs", WIDE)
+def test_wide_windows_reduced_in_one_call_match_keras(keras, rng, monkeypatch, kind, shape, kwargs):
+    """Windows sharing more than _REDUCE_MIN_OFFSETS offsets take _reduce_wide, threaded or not."""
+    x = rng.standard_normal(shape).astype(np.float32)
+    if kind == "max":
+        x[:, 10:40] = np.nan  # NaN ignored inside the wide reduction too
+    expected = keras_pool(kind, x, **kwargs)
+    np.testing.assert_allclose(getattr(pu, f"{kind}_pool")(x, **kwargs), expected, rtol=1e-5, atol=1e-5)
+    monkeypatch.setattr(reduction, "_PARALLEL_MIN_OUTPUT", 1)
+    monkeypatch.setattr(reduction, "_UNIT_BYTES", 256)
+    np.testing.assert_allclose(getattr(pu, f"{kind}_pool")(x, **kwargs), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_one_window_over_a_long_signal_is_one_reduction():
+    """A 2**22-cell window used to be 2**22 Python steps (minutes); it is one ufunc.reduce."""
+    x = np.arange(2**22, dtype=np.float64).reshape(1, -1, 1)
+    assert pu.max_pool(x, 2**22).item() == 2**22 - 1
+    assert pu.avg_pool(x, 2**22).item() == (2**22 - 1) / 2
