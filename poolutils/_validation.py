@@ -223,7 +223,16 @@ def data_format_name(data_format: object) -> str:
 
 
 def numeric_array(x: object, name: str) -> np.ndarray:
-    """``x`` as a rectangular NumPy array of integers or floats in native byte order."""
+    """``x`` as a rectangular NumPy array of integers or floats in native byte order.
+
+    A masked array with masked cells is refused: ``np.asarray`` would drop its
+    mask silently, and the masked values would be pooled as if they were real.
+    """
+    if isinstance(x, np.ma.MaskedArray) and np.ma.is_masked(x):
+        raise ValueError(
+            f"`{name}` must not have masked cells: poolutils (like Keras) reads the values, not the mask. "
+            f"Received: {name}={echo(x)}. Fill the masked cells first, e.g. {name}.filled(np.nan)."
+        )
     try:
         arr = np.asarray(x)
     except ValueError:  # NumPy refuses ragged nested lists

@@ -107,3 +107,11 @@ def test_numerical_gradient_names_a_bad_f(f, fragment):
     message = str(info.value)
     assert "`f` must be a function of one array that returns a number" in message and fragment in message
     assert "sequence" not in message
+
+
+def test_masked_cells_are_refused_not_pooled_silently():
+    masked = np.ma.masked_array(X, mask=np.arange(X.size).reshape(X.shape) == 5)
+    with pytest.raises(ValueError, match=r"(?s)`x` must not have masked cells.*x.filled\(np.nan\)"):
+        pu.max_pool(masked, 2)
+    unmasked = np.ma.masked_array(X)  # nothing masked: its values are the array
+    np.testing.assert_array_equal(pu.max_pool(unmasked, 2), pu.max_pool(X, 2))
