@@ -95,7 +95,7 @@ def _tie_rule(ties: object, rank: int) -> str:
     if ties is None:
         return "all" if rank == 3 else "first"
     if ties not in TIES:
-        raise ValueError(f"`ties` must be None, 'first', 'all' or 'split'. Received: ties={ties!r}.")
+        raise ValueError(f"`ties` must be None, 'first', 'all' or 'split'. Received: ties={echo(ties)}.")
     return ties
 
 
@@ -244,7 +244,7 @@ def avg_pool_backward(
     if np.prod(shape, dtype=object) > MAX_ARRAY_CELLS:
         raise ValueError(
             f"`input_shape` may hold at most MAX_ARRAY_CELLS = 2**28 = {MAX_ARRAY_CELLS:,} cells, "
-            f"the gradient this function allocates. Received: input_shape={input_shape!r}."
+            f"the gradient this function allocates. Received: input_shape={echo(input_shape)}."
         )
     out_shape = with_spatial(shape, axes, geometry.output_shape)
     dy = _upstream(dy, out_shape)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from poolutils._validation import (
     data_format_name,
+    echo,
     flag,
     layer_input_shape,
     pool_args,
@@ -184,6 +185,8 @@ def pool_output_shape(
     shape = layer_input_shape(input_shape, allow_none=True)
     axes = spatial_axes(len(shape), data_format_name(data_format))
     spatial = [shape[a] for a in axes]
-    pools, steps, padding = pool_args(spatial, pool_size, strides, padding, f"input_shape={input_shape!r}")
+    pools, steps, padding = pool_args(
+        spatial, pool_size, strides, padding, f"input_shape={echo(input_shape)}"
+    )
     out = [None if n is None else _output_size(n, f, s, padding) for n, f, s in zip(spatial, pools, steps)]
     return with_spatial(shape, axes, out)

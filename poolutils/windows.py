@@ -21,6 +21,7 @@ from poolutils._validation import (
     MAX_AXIS_CELLS,
     as_int,
     data_format_name,
+    echo,
     entries,
     int_tuple,
     layer_input_shape,
@@ -279,7 +280,7 @@ def axis_windows(n: int, pool_size: int, stride: int, padding: str = "valid") ->
     n = positive_int(n, "n", limit=None)
     (f,), (s,), padding = pool_args((n,), pool_size, stride, padding, f"n={n}", stride_name="stride")
     # An axis has no more windows than cells: bounding the cells bounds the list.
-    _check_cells(n, "input cells", "n", f"n={n}, pool_size={pool_size!r}, stride={stride!r}")
+    _check_cells(n, "input cells", "n", f"n={n}, pool_size={echo(pool_size)}, stride={echo(stride)}")
     return strided_axis(n, f, s, padding).explicit()
 
 
@@ -343,10 +344,13 @@ class Windows:
         if len(position) != len(self.axes) or not all(
             p is not None and 0 <= p < a.size for p, a in zip(position, self.axes)
         ):
-            raise ValueError(f"`position` must be {allowed}. Received: position={received!r}.")
+            raise ValueError(f"`position` must be {allowed}. Received: position={echo(received)}.")
         lengths = [a.stops[p] - a.starts[p] for p, a in zip(position, self.axes)]
         _check_cells(
-            int(np.prod(lengths, dtype=object)), "cells in its window", "position", f"position={received!r}"
+            int(np.prod(lengths, dtype=object)),
+            "cells in its window",
+            "position",
+            f"position={echo(received)}",
         )
         ranges = [np.arange(a.starts[p], a.stops[p]) for p, a in zip(position, self.axes)]
         cells = np.stack(np.meshgrid(*ranges, indexing="ij"), axis=-1).reshape(-1, len(ranges))
@@ -400,7 +404,9 @@ def pool_windows(
            [6, 4]])
     """
     shape = spatial_sizes(spatial_shape)
-    pools, steps, padding = pool_args(shape, pool_size, strides, padding, f"spatial_shape={spatial_shape!r}")
+    pools, steps, padding = pool_args(
+        shape, pool_size, strides, padding, f"spatial_shape={echo(spatial_shape)}"
+    )
     return Windows(tuple(strided_axis(n, f, s, padding).explicit() for n, f, s in zip(shape, pools, steps)))
 
 
@@ -455,7 +461,7 @@ def layer_geometry(
     """
     axes = spatial_axes(len(shape), data_format_name(data_format))
     spatial = tuple(shape[a] for a in axes)
-    received = f"{name} with spatial shape {spatial}" if name == "x" else f"{name}={passed!r}"
+    received = f"{name} with spatial shape {spatial}" if name == "x" else f"{name}={echo(passed)}"
     pools, steps, padding = pool_args(spatial, pool_size, strides, padding, received)
     for n in spatial:
         _check_cells(n, "cells along a spatial axis", name, received)
@@ -499,5 +505,5 @@ def adaptive_geometry(spatial: Sequence[int], output_size: object) -> Windows:
 def _adaptive_sizes(spatial: Sequence[int], output_size: object) -> tuple[int, ...]:
     sizes = int_tuple(output_size, len(spatial), "output_size")
     for o in sizes:
-        _check_cells(o, "output cells along an axis", "output_size", f"output_size={output_size!r}")
+        _check_cells(o, "output cells along an axis", "output_size", f"output_size={echo(output_size)}")
     return sizes
