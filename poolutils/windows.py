@@ -7,6 +7,16 @@ module, so a drawing can never disagree with a number.
 Coordinates are input indices along each spatial axis. A window may reach
 outside ``0 .. n-1``: those positions are padding ('same' padding adds them
 before and after, as :func:`poolutils.shapes.same_padding` says).
+
+Each axis comes in two forms. :class:`AxisWindows` lists every window's
+start and stop as tuples, for drawing and teaching (:func:`pool_windows`,
+:func:`adaptive_windows`, :func:`axis_windows`). :class:`StridedAxis` and
+:class:`AdaptiveAxis` hold the same windows as a few numbers, for the fast
+path and the backward passes (:func:`layer_geometry`, :func:`strided_windows`,
+:func:`adaptive_geometry`): their memory does not grow with the axis.
+
+The public functions check their arguments once, at the door;
+:func:`strided_windows` and the compact forms trust what they are given.
 """
 
 from __future__ import annotations
