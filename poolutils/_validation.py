@@ -21,6 +21,7 @@ Two limits keep every function quick, whatever it is given:
 from __future__ import annotations
 
 import reprlib
+import sys
 from collections.abc import Sequence
 from numbers import Integral
 
@@ -228,7 +229,9 @@ def numeric_array(x: object, name: str) -> np.ndarray:
     A masked array with masked cells is refused: ``np.asarray`` would drop its
     mask silently, and the masked values would be pooled as if they were real.
     """
-    if isinstance(x, np.ma.MaskedArray) and np.ma.is_masked(x):
+    # Only a program that imported numpy.ma can pass a masked array; importing it here would cost every call.
+    ma = sys.modules.get("numpy.ma")
+    if ma is not None and isinstance(x, ma.MaskedArray) and ma.is_masked(x):
         raise ValueError(
             f"`{name}` must not have masked cells: poolutils (like Keras) reads the values, not the mask. "
             f"Received: {name}={echo(x)}. Fill the masked cells first, e.g. {name}.filled(np.nan)."

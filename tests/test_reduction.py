@@ -182,3 +182,30 @@ def test_one_window_over_a_long_signal_is_one_reduction():
     x = np.arange(2**22, dtype=np.float64).reshape(1, -1, 1)
     assert pu.max_pool(x, 2**22).item() == 2**22 - 1
     assert pu.avg_pool(x, 2**22).item() == (2**22 - 1) / 2
+
+
+@pytest.mark.parametrize("kind", ["max_pool", "avg_pool", "adaptive_avg_pool"])
+def test_a_call_keeps_nothing_and_peaks_below_three_times_input_and_output(kind):
+    """A 1-D signal of a new length used to leave ~100 MiB of cached plans behind (benchmarks/bench_memory.py)."""
+    import gc
+    import tracemalloc
+
+    pool = getattr(pu, kind)
+    args = (2**19 + 1,) if kind.startswith("adaptive") else (3, 1, "same")
+    pool(np.ones((1, 1000, 1)), *((500,) if kind.startswith("adaptive") else args))  # helper threads started
+    x = np.ones((1, 2**20 + 7, 1))  # 8 MiB, a length no call has seen
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        out = pool(x, *args)
+        peak = tracemalloc.get_traced_memory()[1] - before
+        out_bytes = out.nbytes
+        del out
+        gc.collect()
+        retained = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert peak <= 3 * (x.nbytes + out_bytes), peak / (x.nbytes + out_bytes)
+    cache = (reduction._HELPERS + 1) * 2 * reduction._SCRATCH_MAX_BYTES + 2 * reduction._FLOOR_SIZE * 8
+    assert retained <= cache, retained
