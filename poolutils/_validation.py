@@ -241,11 +241,11 @@ def numeric_array(x: object, name: str) -> np.ndarray:
     except ValueError:  # NumPy refuses ragged nested lists
         raise ValueError(
             f"`{name}` must be a rectangular array: every row the same length. "
-            f"Received: {name}={echo(x)}, a ragged {type(x).__name__}."
+            f"Received: {name} as a ragged {type(x).__name__}: {echo(x)}."
         ) from None
     if arr.dtype.kind not in "iuf":
         raise TypeError(
-            f"`{name}` must hold integers or floats. Received: {name}={echo(x)} with dtype {arr.dtype}. "
+            f"`{name}` must hold integers or floats. Received: {name} with dtype {arr.dtype}: {echo(x)}. "
             f"Convert it first, e.g. {name}.astype('float32')."
         )
     # Big-endian data (e.g. read from a file) is converted once; NumPy's reductions refuse it.

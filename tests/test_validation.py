@@ -72,7 +72,7 @@ def test_import_does_not_load_tensorflow():
 
 def test_a_ragged_list_is_echoed():
     ragged = [[[1.0, 2.0], [3.0]]]
-    with pytest.raises(ValueError, match=r"Received: x=\[\[\[1.0, 2.0\], \[3.0\]\]\], a ragged list"):
+    with pytest.raises(ValueError, match=r"Received: x as a ragged list: \[\[\[1.0, 2.0\], \[3.0\]\]\]"):
         pu.max_pool(ragged, 2)
 
 
