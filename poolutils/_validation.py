@@ -20,6 +20,8 @@ Two limits keep every function quick, whatever it is given:
 
 from __future__ import annotations
 
+import reprlib
+import sys
 from collections.abc import Sequence
 from numbers import Integral
 
@@ -43,6 +45,28 @@ def as_int(value: object) -> int | None:
     return None
 
 
+def echo(value: object, limit: int = 200) -> str:
+    """``value`` as a message shows it: its repr, shortened to about ``limit`` characters when long.
+
+    Examples
+    --------
+    >>> echo([[1, 2], [3]])
+    '[[1, 2], [3]]'
+    >>> echo(list(range(10**6)))
+    '[0, 1, 2, 3, 4, 5, ...] (a list of 1,000,000 entries)'
+    """
+    if isinstance(value, np.ndarray):
+        with np.printoptions(threshold=20, edgeitems=3):
+            text = repr(value)
+    else:
+        short = reprlib.Repr()
+        short.maxlevel, short.maxstring, short.maxother = 3, limit, limit
+        text = short.repr(value)
+    if isinstance(value, (list, tuple)) and len(value) > 6:
+        text += f" (a {type(value).__name__} of {len(value):,} entries)"
+    return text if len(text) <= limit + 40 else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 def _describe(value: object) -> str:
     if isinstance(value, np.ndarray):
         return f"array of shape {value.shape} and dtype {value.dtype}"
@@ -54,9 +78,11 @@ def positive_int(value: object, name: str, limit: int | None = MAX_SIZE) -> int:
     allowed = "a positive integer" if limit is None else f"a positive integer (at most {limit:,})"
     number = as_int(value)
     if number is None:
-        raise TypeError(f"`{name}` must be {allowed}. Received: {name}={value!r} of type {_describe(value)}.")
+        raise TypeError(
+            f"`{name}` must be {allowed}. Received: {name}={echo(value)} of type {_describe(value)}."
+        )
     if number <= 0 or (limit is not None and number > limit):
-        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={value!r}.")
+        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={echo(value)}.")
     return number
 
 
@@ -64,9 +90,9 @@ def entries(value: object, name: str, allowed: str) -> tuple[object, ...]:
     """The entries of a sequence argument (a tuple, list or 1-D array), or raise naming it."""
     if isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, (str, bytes)):
         if isinstance(value, np.ndarray) and value.ndim != 1:
-            raise TypeError(f"`{name}` must be {allowed}. Received: {name}={value!r}.")
+            raise TypeError(f"`{name}` must be {allowed}. Received: {name}={echo(value)}.")
         return tuple(value)
-    raise TypeError(f"`{name}` must be {allowed}. Received: {name}={value!r} of type {_describe(value)}.")
+    raise TypeError(f"`{name}` must be {allowed}. Received: {name}={echo(value)} of type {_describe(value)}.")
 
 
 def int_tuple(value: object, rank: int, name: str) -> tuple[int, ...]:
@@ -77,18 +103,18 @@ def int_tuple(value: object, rank: int, name: str) -> tuple[int, ...]:
     values = (value,) * rank if as_int(value) is not None else entries(value, name, allowed)
     if len(values) != rank:
         raise ValueError(
-            f"`{name}` must be {allowed}; it has {len(values)} entries. Received: {name}={value!r}."
+            f"`{name}` must be {allowed}; it has {len(values)} entries. Received: {name}={echo(value)}."
         )
     out = []
     for v in values:
         number = as_int(v)
         if number is None:
             raise TypeError(
-                f"`{name}` must be {allowed}; {v!r} is a {_describe(v)}. Received: {name}={value!r}."
+                f"`{name}` must be {allowed}; {echo(v)} is a {_describe(v)}. Received: {name}={echo(value)}."
             )
         if not 0 < number <= MAX_SIZE:
             raise ValueError(
-                f"`{name}` must be {allowed}; {v!r} is out of range. Received: {name}={value!r}."
+                f"`{name}` must be {allowed}; {echo(v)} is out of range. Received: {name}={echo(value)}."
             )
         out.append(number)
     return tuple(out)
@@ -100,14 +126,14 @@ def spatial_sizes(value: object, name: str = "spatial_shape") -> tuple[int, ...]
     shape = entries(value, name, allowed)
     if not 1 <= len(shape) <= 3:
         raise ValueError(
-            f"`{name}` must be {allowed}; it has {len(shape)} entries. Received: {name}={value!r}."
+            f"`{name}` must be {allowed}; it has {len(shape)} entries. Received: {name}={echo(value)}."
         )
     out = []
     for n in shape:
         number = as_int(n)
         if number is None or not 0 < number <= MAX_AXIS_CELLS:
             error = TypeError if number is None else ValueError
-            raise error(f"`{name}` must be {allowed}; {n!r} is not. Received: {name}={value!r}.")
+            raise error(f"`{name}` must be {allowed}; {echo(n)} is not. Received: {name}={echo(value)}.")
         out.append(number)
     return tuple(out)
 
@@ -127,7 +153,7 @@ def layer_input_shape(value: object, name: str = "input_shape", allow_none: bool
     shape = entries(value, name, allowed)
     if not 3 <= len(shape) <= 5:
         raise ValueError(
-            f"`{name}` must be {allowed}; it has {len(shape)} entries. Received: {name}={value!r}."
+            f"`{name}` must be {allowed}; it has {len(shape)} entries. Received: {name}={echo(value)}."
         )
     out: list[int | None] = []
     for n in shape:
@@ -137,7 +163,7 @@ def layer_input_shape(value: object, name: str = "input_shape", allow_none: bool
             continue
         if number is None or number <= 0:
             error = TypeError if number is None else ValueError
-            raise error(f"`{name}` must be {allowed}; {n!r} is not. Received: {name}={value!r}.")
+            raise error(f"`{name}` must be {allowed}; {echo(n)} is not. Received: {name}={echo(value)}.")
         out.append(number)
     return tuple(out)
 
@@ -146,7 +172,9 @@ def padding_mode(padding: object) -> str:
     """Return 'valid' or 'same'; accepts any letter case, as Keras does."""
     if isinstance(padding, str) and padding.lower() in PADDINGS:
         return padding.lower()
-    raise ValueError(f"`padding` must be 'valid' or 'same' (any letter case). Received: padding={padding!r}.")
+    raise ValueError(
+        f"`padding` must be 'valid' or 'same' (any letter case). Received: padding={echo(padding)}."
+    )
 
 
 def pool_args(
@@ -172,8 +200,8 @@ def pool_args(
     if padding == "valid" and any(n is not None and f > n for n, f in zip(spatial, pools)):
         raise ValueError(
             "With padding='valid' every window must fit inside the input: pool_size <= n, the input's "
-            f"length, on every spatial axis. Received: {received}, pool_size={pool_size!r}, "
-            f"{stride_name}={strides!r}. Use padding='same' or a smaller pool_size."
+            f"length, on every spatial axis. Received: {received}, pool_size={echo(pool_size)}, "
+            f"{stride_name}={echo(strides)}. Use padding='same' or a smaller pool_size."
         )
     return pools, steps, padding
 
@@ -182,7 +210,7 @@ def pool_mode(mode: object, allowed: tuple[str, ...] = MODES) -> str:
     """Return ``mode`` if it names a pooling the caller supports ('max', 'avg', ...)."""
     if isinstance(mode, str) and mode in allowed:
         return mode
-    raise ValueError(f"`mode` must be one of {allowed}. Received: mode={mode!r}.")
+    raise ValueError(f"`mode` must be one of {allowed}. Received: mode={echo(mode)}.")
 
 
 def data_format_name(data_format: object) -> str:
@@ -191,22 +219,33 @@ def data_format_name(data_format: object) -> str:
         return data_format.lower()
     raise ValueError(
         "`data_format` must be 'channels_last' (batch, *spatial, channels) or "
-        f"'channels_first' (batch, channels, *spatial). Received: data_format={data_format!r}."
+        f"'channels_first' (batch, channels, *spatial). Received: data_format={echo(data_format)}."
     )
 
 
 def numeric_array(x: object, name: str) -> np.ndarray:
-    """``x`` as a rectangular NumPy array of integers or floats in native byte order."""
+    """``x`` as a rectangular NumPy array of integers or floats in native byte order.
+
+    A masked array with masked cells is refused: ``np.asarray`` would drop its
+    mask silently, and the masked values would be pooled as if they were real.
+    """
+    # Only a program that imported numpy.ma can pass a masked array; importing it here would cost every call.
+    ma = sys.modules.get("numpy.ma")
+    if ma is not None and isinstance(x, ma.MaskedArray) and ma.is_masked(x):
+        raise ValueError(
+            f"`{name}` must not have masked cells: poolutils (like Keras) reads the values, not the mask. "
+            f"Received: {name}={echo(x)}. Fill the masked cells first, e.g. {name}.filled(np.nan)."
+        )
     try:
         arr = np.asarray(x)
     except ValueError:  # NumPy refuses ragged nested lists
         raise ValueError(
             f"`{name}` must be a rectangular array: every row the same length. "
-            f"Received: {name} as a ragged {type(x).__name__}."
+            f"Received: {name} as a ragged {type(x).__name__}: {echo(x)}."
         ) from None
     if arr.dtype.kind not in "iuf":
         raise TypeError(
-            f"`{name}` must hold integers or floats. Received: {name} with dtype {arr.dtype}. "
+            f"`{name}` must hold integers or floats. Received: {name} with dtype {arr.dtype}: {echo(x)}. "
             f"Convert it first, e.g. {name}.astype('float32')."
         )
     # Big-endian data (e.g. read from a file) is converted once; NumPy's reductions refuse it.
@@ -255,9 +294,11 @@ def int_in_range(value: object, name: str, low: int, high: int, allowed: str | N
     allowed = allowed or f"an integer from {low:,} to {high:,}"
     number = as_int(value)
     if number is None:
-        raise TypeError(f"`{name}` must be {allowed}. Received: {name}={value!r} of type {_describe(value)}.")
+        raise TypeError(
+            f"`{name}` must be {allowed}. Received: {name}={echo(value)} of type {_describe(value)}."
+        )
     if not low <= number <= high:
-        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={value!r}.")
+        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={echo(value)}.")
     return number
 
 
@@ -278,10 +319,12 @@ def real_number(value: object, name: str, low: float = -np.inf, positive: bool =
         isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
     )
     if not is_real or isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"`{name}` must be {allowed}. Received: {name}={value!r} of type {_describe(value)}.")
+        raise TypeError(
+            f"`{name}` must be {allowed}. Received: {name}={echo(value)} of type {_describe(value)}."
+        )
     number = float(value)
     if not np.isfinite(number) or number < low or (positive and number == low):
-        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={value!r}.")
+        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={echo(value)}.")
     return number
 
 
@@ -298,7 +341,7 @@ def flag(value: object, name: str) -> bool:
     TypeError: `ceil_mode` must be True or False. Received: ceil_mode=1.
     """
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"`{name}` must be True or False. Received: {name}={value!r}.")
+        raise TypeError(f"`{name}` must be True or False. Received: {name}={echo(value)}.")
     return bool(value)
 
 

@@ -29,10 +29,10 @@ from math import comb
 
 import numpy as np
 
-from poolutils._validation import as_int, input_array, int_tuple, padding_mode, positive_int
-from poolutils.pooling import max_pool
-from poolutils.reduction import as_float
-from poolutils.shapes import same_padding
+from poolutils._validation import as_int, echo, input_array, pool_args, positive_int
+from poolutils.reduction import as_float, windowed_max
+from poolutils.shapes import _same_padding
+from poolutils.windows import strided_windows
 
 # The binomial row of length n sums to 2**(n - 1), which float64 holds up to n = 1024;
 # a blur that long is already far wider than any map the course pools.
@@ -51,7 +51,10 @@ def binomial_kernel(size: int, name: str = "size") -> np.ndarray:
     >>> binomial_kernel(4) * 8
     array([1., 3., 3., 1.])
     """
-    size = positive_int(size, name, MAX_BLUR_SIZE)
+    return _binomial(positive_int(size, name, MAX_BLUR_SIZE))
+
+
+def _binomial(size: int) -> np.ndarray:
     row = np.array([comb(size - 1, k) for k in range(size)], dtype=np.float64)
     return row / row.sum()
 
@@ -61,7 +64,7 @@ def _blur_axis(x: np.ndarray, axis: int, kernel: np.ndarray, stride: int, paddin
     n, k = x.shape[axis], kernel.size
     if padding == "same":
         widths = [(0, 0)] * x.ndim
-        widths[axis] = same_padding(n, k, stride)
+        widths[axis] = _same_padding(n, k, stride)
         x = np.pad(x, widths)
     out = (x.shape[axis] - k) // stride + 1
     index = [slice(None)] * x.ndim
@@ -114,6 +117,7 @@ def blur_pool(
     A bright cell that moves one step right makes 2x2 max pooling with
     stride 2 jump by a whole output cell; blur pooling moves a quarter of it:
 
+    >>> from poolutils import max_pool
     >>> x = np.zeros((2, 8, 1), dtype=np.float32)
     >>> x[0, 3], x[1, 4] = 1, 1
     >>> max_pool(x, 2)[:, :, 0]
@@ -130,21 +134,20 @@ def blur_pool(
             "`x` must be a batch of 1-D or 2-D maps, channels last: (batch, length, channels) "
             f"or (batch, height, width, channels). Received: x with shape {x.shape}."
         )
-    pools = int_tuple(pool_size, rank, "pool_size")
-    steps = int_tuple(strides, rank, "strides")
-    blur_size = positive_int(blur_size, "blur_size", MAX_BLUR_SIZE)
-    padding = padding_mode(padding)
     spatial = x.shape[1:-1]
+    pools, steps, padding = pool_args(spatial, pool_size, strides, padding, f"x with spatial shape {spatial}")
+    blur_size = positive_int(blur_size, "blur_size", MAX_BLUR_SIZE)
     if padding == "valid":
         for n, f in zip(spatial, pools):
             if n - f + 1 < blur_size:
                 raise ValueError(
                     "With padding='valid' the max windows and then the blur must fit inside the input: "
                     f"n - pool_size + 1 >= blur_size on every axis. Received: input spatial shape {spatial}, "
-                    f"pool_size={pool_size!r}, blur_size={blur_size!r}. Use padding='same' or smaller sizes."
+                    f"pool_size={echo(pool_size)}, blur_size={blur_size}. Use padding='same' or smaller sizes."
                 )
-    dense = as_float(max_pool(x, pools, 1, padding))
-    kernel = binomial_kernel(blur_size, "blur_size")
+    axes = tuple(range(1, rank + 1))
+    dense = as_float(windowed_max(x, axes, strided_windows(spatial, pools, (1,) * rank, padding)))
+    kernel = _binomial(blur_size)
     for axis, s in zip(range(1, rank + 1), steps):
         dense = _blur_axis(dense, axis, kernel, s, padding)
     return dense
@@ -172,15 +175,16 @@ def blur_pool_layers(
     from poolutils.keras_check import keras
 
     if as_int(rank) not in (1, 2):
-        raise ValueError(f"`rank` must be 1 or 2 (Keras has no DepthwiseConv3D). Received: rank={rank!r}.")
+        raise ValueError(
+            f"`rank` must be 1 or 2 (Keras has no DepthwiseConv3D). Received: rank={echo(rank)}."
+        )
     rank = as_int(rank)
-    pool_size = int_tuple(pool_size, rank, "pool_size")
-    strides = int_tuple(strides, rank, "strides")
-    padding = padding_mode(padding)
+    # The input's size is not known yet (None), so no window is checked against it.
+    pool_size, strides, padding = pool_args((None,) * rank, pool_size, strides, padding, "")
     row = binomial_kernel(blur_size, "blur_size")
     blur_size = row.size
     if not isinstance(name, str):
-        raise TypeError(f"`name` must be a string, a prefix of the layer names. Received: name={name!r}.")
+        raise TypeError(f"`name` must be a string, a prefix of the layer names. Received: name={echo(name)}.")
     filt = row if rank == 1 else np.outer(row, row)
     layers = keras().layers
 

@@ -57,9 +57,17 @@ from numbers import Real
 
 import numpy as np
 
-from poolutils._validation import MAX_ARRAY_CELLS, input_array, layer_input_shape, numeric_array, with_spatial
+from poolutils._validation import (
+    MAX_ARRAY_CELLS,
+    echo,
+    input_array,
+    layer_input_shape,
+    numeric_array,
+    real_number,
+    with_spatial,
+)
 from poolutils.reduction import as_float
-from poolutils.windows import Windows, layer_windows
+from poolutils.windows import Windows, layer_geometry
 
 TIES = ("first", "all", "split")
 
@@ -87,7 +95,7 @@ def _tie_rule(ties: object, rank: int) -> str:
     if ties is None:
         return "all" if rank == 3 else "first"
     if ties not in TIES:
-        raise ValueError(f"`ties` must be None, 'first', 'all' or 'split'. Received: ties={ties!r}.")
+        raise ValueError(f"`ties` must be None, 'first', 'all' or 'split'. Received: ties={echo(ties)}.")
     return ties
 
 
@@ -105,8 +113,14 @@ def _first_winner(x: np.ndarray, pairs: list, out_shape: tuple[int, ...]) -> np.
 
 
 def _tied_maxima(x: np.ndarray, pairs: list, out_shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Each window's NaN-ignoring maximum and how many cells equal it."""
-    best = np.full(out_shape, np.nan if x.dtype.kind == "f" else np.iinfo(x.dtype).min, dtype=x.dtype)
+    """Each window's maximum as the forward pass computes it, and how many cells equal it.
+
+    The forward pass ignores NaN and starts at the lowest finite value, so a
+    window of only NaN or only ``-inf`` has that value for its maximum, which
+    no cell holds: it routes nothing, as TensorFlow's default 3-D kernel does.
+    """
+    lowest = np.finfo(x.dtype).min if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    best = np.full(out_shape, lowest, dtype=x.dtype)
     for out_index, in_index in pairs:
         np.fmax(best[out_index], x[in_index], out=best[out_index])
     count = np.zeros(out_shape, dtype=np.int64)
@@ -168,7 +182,7 @@ def max_pool_backward(
     array([0., 1., 1., 0.])
     """
     x = input_array(x)
-    axes, geometry = layer_windows(x.shape, pool_size, strides, padding, data_format, name="x")
+    axes, geometry = layer_geometry(x.shape, data_format, pool_size, strides, padding, "x")
     rule = _tie_rule(ties, len(axes))
     out_shape = with_spatial(x.shape, axes, geometry.output_shape)
     dy = _upstream(dy, out_shape)
@@ -224,11 +238,13 @@ def avg_pool_backward(
     array([5., 8., 5.])
     """
     shape = layer_input_shape(input_shape)
-    axes, geometry = layer_windows(shape, pool_size, strides, padding, data_format)
+    axes, geometry = layer_geometry(
+        shape, data_format, pool_size, strides, padding, "input_shape", input_shape
+    )
     if np.prod(shape, dtype=object) > MAX_ARRAY_CELLS:
         raise ValueError(
             f"`input_shape` may hold at most MAX_ARRAY_CELLS = 2**28 = {MAX_ARRAY_CELLS:,} cells, "
-            f"the gradient this function allocates. Received: input_shape={input_shape!r}."
+            f"the gradient this function allocates. Received: input_shape={echo(input_shape)}."
         )
     out_shape = with_spatial(shape, axes, geometry.output_shape)
     dy = _upstream(dy, out_shape)
@@ -256,11 +272,20 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     >>> numerical_gradient(lambda v: float(np.max(v)), np.array([3.0, 3.0])).round(6)
     array([0.5, 0.5])
     """
+    allowed = "a function of one array that returns a number"
     if not callable(f):
-        raise TypeError(f"`f` must be a function of one array that returns a number. Received: f={f!r}.")
-    if isinstance(h, bool) or not isinstance(h, Real) or not 0 < h < np.inf:
-        raise ValueError(f"`h` must be a positive finite step, e.g. 1e-6. Received: h={h!r}.")
+        raise TypeError(f"`f` must be {allowed}. Received: f={echo(f)}.")
+    h = real_number(h, "h", 0.0, positive=True)
     x = numeric_array(x, "x").astype(np.float64)
+    value = f(x.copy())  # once, before the loop, so that a bad f is named at once
+    is_number = isinstance(value, (Real, np.integer, np.floating)) or (
+        isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
+    )
+    if not is_number or isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"`f` must be {allowed} (e.g. a float); f(x) returned {echo(value)} of type "
+            f"{type(value).__name__}. Received: f={echo(f)}. Reduce its result to one number, e.g. with np.sum."
+        )
     grad = np.zeros_like(x)
     step = np.zeros_like(x)
     for i in np.ndindex(x.shape):

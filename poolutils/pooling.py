@@ -11,6 +11,14 @@ finite value and ignores NaN, so ``[nan, 1]`` pools to ``1`` (``np.max``
 would give ``nan``) and a window of only NaN or ``-inf`` gives the lowest
 finite value of the dtype. Global max pooling follows ``tf.reduce_max`` and
 propagates NaN. Average pooling propagates NaN.
+
+Checked once
+------------
+Each public function checks its arguments at the door (``pool_args`` and
+the array checks of :mod:`poolutils._validation`), builds the compact window
+geometry (:func:`poolutils.windows.layer_geometry`) and hands plain tuples
+to :mod:`poolutils.reduction`, which checks nothing again
+(``tests/test_door.py`` counts the checks).
 """
 
 from __future__ import annotations
@@ -19,14 +27,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from poolutils._validation import data_format_name, input_array, spatial_axes
-from poolutils.reduction import as_float, windowed_max, windowed_mean
-from poolutils.windows import adaptive_windows, layer_windows
+from poolutils._validation import data_format_name, flag, input_array, spatial_axes
+from poolutils.reduction import float_mean, windowed_max, windowed_mean
+from poolutils.windows import adaptive_geometry, layer_geometry
 
 
 def _prepare(x, pool_size, strides, padding, data_format):
+    # The door: every argument is checked here, once; what lies below trusts it.
     x = input_array(x)
-    return (x, *layer_windows(x.shape, pool_size, strides, padding, data_format, name="x"))
+    return (x, *layer_geometry(x.shape, data_format, pool_size, strides, padding, "x"))
 
 
 def max_pool(
@@ -97,8 +106,11 @@ def avg_pool(
     -------
     ndarray
         Floats: float inputs keep their dtype, integer inputs give float32.
-        With 'same' padding each window is divided by its number of *real*
-        cells, as TensorFlow does (PyTorch's default counts padded zeros).
+        Sums are taken in at least float32, as Keras' layers compute, so a
+        float16 map of 60000s averages to 60000, not to inf (65504 is
+        float16's largest value). With 'same' padding each window is divided
+        by its number of *real* cells, as TensorFlow does (PyTorch's default
+        counts padded zeros).
 
     Examples
     --------
@@ -120,8 +132,7 @@ def avg_pool(
 
 def _global(x, data_format, keepdims):
     x = input_array(x)
-    if not isinstance(keepdims, (bool, np.bool_)):
-        raise TypeError(f"`keepdims` must be True or False. Received: keepdims={keepdims!r}.")
+    flag(keepdims, "keepdims")
     return x, spatial_axes(x.ndim, data_format_name(data_format))
 
 
@@ -168,15 +179,13 @@ def global_avg_pool(x: np.ndarray, data_format: str = "channels_last", keepdims:
     array([[4.4375]], dtype=float32)
     """
     x, axes = _global(x, data_format, keepdims)
-    x = as_float(x)
-    return np.mean(x, axis=axes, keepdims=bool(keepdims), dtype=x.dtype)
+    return float_mean(x, axes, bool(keepdims))
 
 
 def _adaptive(x, output_size, data_format):
     x = input_array(x)
     axes = spatial_axes(x.ndim, data_format_name(data_format))
-    geometry = adaptive_windows(tuple(x.shape[a] for a in axes), output_size)
-    return x, axes, geometry
+    return x, axes, adaptive_geometry(tuple(x.shape[a] for a in axes), output_size)
 
 
 def adaptive_max_pool(

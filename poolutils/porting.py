@@ -10,7 +10,14 @@ they come from:
   ``ceil_mode=True``; in ceil mode a window that would *start* in the right
   padding is dropped (ATen, ``pooling_output_shape_pad_lr`` in
   ``aten/src/ATen/native/Pool.h``).
-* Max pooling pads with minus infinity: padding never wins.
+* Max pooling pads with minus infinity: padding never wins. Each window
+  starts at ``-inf`` and takes a value that is larger *or NaN*, so a NaN
+  anywhere in a window makes its maximum NaN, and a window of only ``-inf``
+  gives ``-inf`` (ATen's CPU kernels: ``cpu_max_pool`` in
+  ``aten/src/ATen/native/cpu/MaxPoolKernel.cpp``, ``(val > maxval) ||
+  is_nan(val)`` from ``smallest`` = ``-infinity``; ``max_pool1d_kernel`` in
+  ``aten/src/ATen/native/cpu/MaxPooling.cpp``). TensorFlow, and so
+  :func:`poolutils.max_pool`, ignores NaN and starts at the lowest finite value.
 * Average pooling with ``count_include_pad=True`` (the default) divides by
   the window clipped to the *padded* input, ``[-p, n + p)``: padded zeros
   count, cells that ceil mode adds beyond the padding do not (ATen,
@@ -37,6 +44,7 @@ import numpy as np
 from poolutils._validation import (
     as_int,
     data_format_name,
+    echo,
     entries,
     flag,
     input_array,
@@ -46,19 +54,19 @@ from poolutils._validation import (
     spatial_sizes,
 )
 from poolutils.reduction import windowed_max, windowed_mean
-from poolutils.windows import AxisWindows, Windows
+from poolutils.windows import StridedAxis, Windows
 
 
 def _paddings(padding: object, rank: int) -> tuple[int, ...]:
     allowed = f"a non-negative int or a tuple of {rank} non-negative ints"
     values = (padding,) * rank if as_int(padding) is not None else entries(padding, "padding", allowed)
     if len(values) != rank:
-        raise ValueError(f"`padding` must be {allowed}. Received: padding={padding!r}.")
+        raise ValueError(f"`padding` must be {allowed}. Received: padding={echo(padding)}.")
     numbers = [as_int(p) for p in values]
     if any(p is None for p in numbers):
-        raise TypeError(f"`padding` must be {allowed}. Received: padding={padding!r}.")
+        raise TypeError(f"`padding` must be {allowed}. Received: padding={echo(padding)}.")
     if any(p < 0 for p in numbers):
-        raise ValueError(f"`padding` must be {allowed}. Received: padding={padding!r}.")
+        raise ValueError(f"`padding` must be {allowed}. Received: padding={echo(padding)}.")
     return tuple(numbers)
 
 
@@ -110,26 +118,51 @@ def torch_padding(
     (1, 2)
     """
     n = positive_int(n, "n")
-    kernel_size = positive_int(kernel_size, "kernel_size")
-    stride = kernel_size if stride is None else positive_int(stride, "stride")
-    (padding,) = _paddings(padding, 1)
-    ceil_mode = flag(ceil_mode, "ceil_mode")
-    if padding > kernel_size // 2:
-        raise ValueError(
-            "`padding` must be at most half the kernel size (PyTorch refuses more too). "
-            f"Received: padding={padding}, kernel_size={kernel_size}."
-        )
-    span = n + 2 * padding - kernel_size
-    if span < 0:
-        raise ValueError(
-            "The kernel must fit inside the padded input: kernel_size <= n + 2 * padding. "
-            f"Received: n={n}, kernel_size={kernel_size}, padding={padding}."
-        )
-    out = (span + (stride - 1 if ceil_mode else 0)) // stride + 1
-    if ceil_mode and (out - 1) * stride >= n + padding:
-        out -= 1  # that window would start in the right padding: PyTorch drops it
+    (k,), (s,), (p,), ceil_mode = _torch_args((n,), kernel_size, stride, padding, ceil_mode, f"n={n}")
+    axis = _torch_axis(n, k, s, p, ceil_mode)
     # Ceil mode may need cells beyond the symmetric padding for its last window.
-    return padding, max(padding, (out - 1) * stride + kernel_size - n - padding)
+    return p, max(p, (axis.size - 1) * s + k - n - p)
+
+
+def _torch_args(
+    spatial: tuple[int, ...],
+    kernel_size: object,
+    stride: object,
+    padding: object,
+    ceil_mode: object,
+    received: str,
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], bool]:
+    """The door of every PyTorch-convention call: all arguments checked here, once, against ``spatial``."""
+    rank = len(spatial)
+    kernels = int_tuple(kernel_size, rank, "kernel_size")
+    steps = kernels if stride is None else int_tuple(stride, rank, "stride")
+    pads = _paddings(padding, rank)
+    ceil_mode = flag(ceil_mode, "ceil_mode")
+    for n, k, p in zip(spatial, kernels, pads):
+        if p > k // 2:
+            raise ValueError(
+                "`padding` must be at most half the kernel size (PyTorch refuses more too). "
+                f"Received: padding={echo(padding)}, kernel_size={echo(kernel_size)}."
+            )
+        if n + 2 * p < k:
+            raise ValueError(
+                "The kernel must fit inside the padded input: kernel_size <= n + 2 * padding on every axis. "
+                f"Received: {received}, kernel_size={echo(kernel_size)}, padding={echo(padding)}."
+            )
+    return kernels, steps, pads, ceil_mode
+
+
+def _torch_axis(n: int, k: int, s: int, p: int, ceil_mode: bool) -> StridedAxis:
+    """PyTorch's windows along one axis, from checked arguments: they start at ``i * s - p``."""
+    span = n + 2 * p - k
+    out = (span + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1  # that window would start in the right padding: PyTorch drops it
+    return StridedAxis(n, k, s, p, out)
+
+
+def _torch_geometry(spatial, kernels, steps, pads, ceil_mode) -> Windows:
+    return Windows(tuple(_torch_axis(*args, ceil_mode) for args in zip(spatial, kernels, steps, pads)))
 
 
 def torch_output_size(
@@ -148,9 +181,9 @@ def torch_output_size(
     >>> torch_output_size(224, 3, 2, padding=1)
     112
     """
-    before, after = torch_padding(n, kernel_size, stride, padding, ceil_mode)
-    stride = kernel_size if stride is None else stride
-    return (n + before + after - kernel_size) // stride + 1
+    n = positive_int(n, "n")
+    args = _torch_args((n,), kernel_size, stride, padding, ceil_mode, f"n={n}")
+    return _torch_geometry((n,), *args).axes[0].size
 
 
 def torch_windows(
@@ -174,16 +207,8 @@ def torch_windows(
     (-1, 1)
     """
     shape = spatial_sizes(spatial_shape)  # bounded: every window along each axis is listed
-    rank = len(shape)
-    kernels = int_tuple(kernel_size, rank, "kernel_size")
-    steps = kernels if stride is None else int_tuple(stride, rank, "stride")
-    pads = _paddings(padding, rank)
-    axes = []
-    for n, k, s, p in zip(shape, kernels, steps, pads):
-        before, after = torch_padding(n, k, s, p, ceil_mode)
-        starts = tuple(range(-before, n + after - k + 1, s))
-        axes.append(AxisWindows(n, starts, tuple(start + k for start in starts), s))
-    return Windows(tuple(axes))
+    args = _torch_args(shape, kernel_size, stride, padding, ceil_mode, f"spatial_shape={echo(spatial_shape)}")
+    return Windows(tuple(axis.explicit() for axis in _torch_geometry(shape, *args).axes))
 
 
 def torch_divisors(
@@ -218,23 +243,29 @@ def torch_divisors(
     array([[9, 6],
            [6, 4]])
     """
-    geometry = torch_windows(spatial_shape, kernel_size, stride, padding, ceil_mode)
-    if not flag(count_include_pad, "count_include_pad"):
+    shape = spatial_sizes(spatial_shape)
+    args = _torch_args(shape, kernel_size, stride, padding, ceil_mode, f"spatial_shape={echo(spatial_shape)}")
+    return _divisors(_torch_geometry(shape, *args), args[2], flag(count_include_pad, "count_include_pad"))
+
+
+def _divisors(geometry: Windows, pads: tuple[int, ...], count_include_pad: bool) -> np.ndarray:
+    if not count_include_pad:
         return geometry.counts()
-    pads = _paddings(padding, len(geometry.axes))
     total = np.ones((), dtype=np.int64)
     for axis, p in zip(geometry.axes, pads):
-        lo = np.clip(axis.starts, -p, axis.n + p)
-        hi = np.clip(axis.stops, -p, axis.n + p)
+        lo = np.clip(np.asarray(axis.starts), -p, axis.n + p)
+        hi = np.clip(np.asarray(axis.stops), -p, axis.n + p)
         total = np.multiply.outer(total, hi - lo)
     return total
 
 
 def _prepare(x, kernel_size, stride, padding, ceil_mode, data_format):
+    # The door: every argument is checked here, once; what lies below trusts it.
     x = input_array(x)
     axes = spatial_axes(x.ndim, data_format_name(data_format))
     spatial = tuple(x.shape[a] for a in axes)
-    return x, axes, spatial, torch_windows(spatial, kernel_size, stride, padding, ceil_mode)
+    args = _torch_args(spatial, kernel_size, stride, padding, ceil_mode, f"x with spatial shape {spatial}")
+    return x, axes, _torch_geometry(spatial, *args), args[2]
 
 
 def torch_max_pool(
@@ -248,6 +279,8 @@ def torch_max_pool(
     """What ``torch.nn.MaxPool{1,2,3}d`` computes (no dilation), in NumPy.
 
     Padding cells are minus infinity in PyTorch: they never win, as in Keras.
+    Unlike Keras, a NaN in a window wins and a window of only ``-inf`` stays
+    ``-inf`` (PyTorch's CPU kernel; see the module docstring).
 
     Parameters
     ----------
@@ -267,9 +300,11 @@ def torch_max_pool(
     >>> row = np.array([-1.0, -2.0, -3.0, -4.0]).reshape(1, 4, 1)
     >>> torch_max_pool(row, 3, 2, padding=1)[0, :, 0]
     array([-1., -2.])
+    >>> torch_max_pool(np.array([np.nan, 1, -np.inf, -np.inf]).reshape(1, 4, 1), 2)[0, :, 0]
+    array([ nan, -inf])
     """
-    x, axes, _, geometry = _prepare(x, kernel_size, stride, padding, ceil_mode, data_format)
-    return windowed_max(x, axes, geometry)
+    x, axes, geometry, _ = _prepare(x, kernel_size, stride, padding, ceil_mode, data_format)
+    return windowed_max(x, axes, geometry, nan="propagate")
 
 
 def torch_avg_pool(
@@ -296,6 +331,6 @@ def torch_avg_pool(
     array([[15., 28.],
            [25., 44.]], dtype=float32)
     """
-    x, axes, spatial, geometry = _prepare(x, kernel_size, stride, padding, ceil_mode, data_format)
-    divisors = torch_divisors(spatial, kernel_size, stride, padding, ceil_mode, count_include_pad)
+    x, axes, geometry, pads = _prepare(x, kernel_size, stride, padding, ceil_mode, data_format)
+    divisors = _divisors(geometry, pads, flag(count_include_pad, "count_include_pad"))
     return windowed_mean(x, axes, geometry, divisors)

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 
 from poolutils._validation import (
     data_format_name,
+    echo,
+    flag,
     layer_input_shape,
     pool_args,
     positive_int,
@@ -107,7 +109,12 @@ def same_padding(n: int, pool_size: int, stride: int) -> tuple[int, int]:
     >>> same_padding(4, 2, 2)  # the windows already tile the axis
     (0, 0)
     """
-    total = same_padding_total(n, pool_size, stride)
+    n = positive_int(n, "n", limit=None)
+    return _same_padding(n, positive_int(pool_size, "pool_size"), positive_int(stride, "stride"))
+
+
+def _same_padding(n: int, f: int, s: int) -> tuple[int, int]:
+    total = _same_total(n, f, s, clamp=True)
     return total // 2, total - total // 2
 
 
@@ -132,6 +139,10 @@ def same_padding_total(n: int, pool_size: int, stride: int, clamp: bool = True) 
     n = positive_int(n, "n", limit=None)
     f = positive_int(pool_size, "pool_size")
     s = positive_int(stride, "stride")
+    return _same_total(n, f, s, flag(clamp, "clamp"))
+
+
+def _same_total(n: int, f: int, s: int, clamp: bool) -> int:
     total = (-(-n // s) - 1) * s + f - n
     return max(total, 0) if clamp else total
 
@@ -174,6 +185,8 @@ def pool_output_shape(
     shape = layer_input_shape(input_shape, allow_none=True)
     axes = spatial_axes(len(shape), data_format_name(data_format))
     spatial = [shape[a] for a in axes]
-    pools, steps, padding = pool_args(spatial, pool_size, strides, padding, f"input_shape={input_shape!r}")
+    pools, steps, padding = pool_args(
+        spatial, pool_size, strides, padding, f"input_shape={echo(input_shape)}"
+    )
     out = [None if n is None else _output_size(n, f, s, padding) for n, f, s in zip(spatial, pools, steps)]
     return with_spatial(shape, axes, out)

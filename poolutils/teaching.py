@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from poolutils._validation import numeric_array, pool_args, pool_mode
-from poolutils.shapes import pool_output_size, same_padding
+from poolutils.shapes import _output_size, _same_padding
 
 
 def pool2d_loop(
@@ -65,14 +65,14 @@ def pool2d_loop(
         image.shape, pool_size, stride, padding, f"image with shape {image.shape}", stride_name="stride"
     )
 
-    out_h = pool_output_size(height, pool_h, stride_h, padding)
-    out_w = pool_output_size(width, pool_w, stride_w, padding)
+    out_h = _output_size(height, pool_h, stride_h, padding)
+    out_w = _output_size(width, pool_w, stride_w, padding)
 
     # 'same' shifts every window up and left by the padding added before the input.
     pad_top = pad_left = 0
     if padding == "same":
-        pad_top = same_padding(height, pool_h, stride_h)[0]
-        pad_left = same_padding(width, pool_w, stride_w)[0]
+        pad_top = _same_padding(height, pool_h, stride_h)[0]
+        pad_left = _same_padding(width, pool_w, stride_w)[0]
 
     lowest = np.finfo(image.dtype).min if image.dtype.kind == "f" else np.iinfo(image.dtype).min
     out = np.empty((out_h, out_w), dtype=image.dtype if mode == "max" else float)

@@ -7,11 +7,22 @@ module, so a drawing can never disagree with a number.
 Coordinates are input indices along each spatial axis. A window may reach
 outside ``0 .. n-1``: those positions are padding ('same' padding adds them
 before and after, as :func:`poolutils.shapes.same_padding` says).
+
+Each axis comes in two forms. :class:`AxisWindows` lists every window's
+start and stop as tuples, for drawing and teaching (:func:`pool_windows`,
+:func:`adaptive_windows`, :func:`axis_windows`). :class:`StridedAxis` and
+:class:`AdaptiveAxis` hold the same windows as a few numbers, for the fast
+path and the backward passes (:func:`layer_geometry`, :func:`strided_windows`,
+:func:`adaptive_geometry`): their memory does not grow with the axis.
+
+The public functions check their arguments once, at the door;
+:func:`strided_windows` and the compact forms trust what they are given.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +31,7 @@ from poolutils._validation import (
     MAX_AXIS_CELLS,
     as_int,
     data_format_name,
+    echo,
     entries,
     int_tuple,
     layer_input_shape,
@@ -28,8 +40,10 @@ from poolutils._validation import (
     spatial_axes,
     spatial_sizes,
 )
-from poolutils.shapes import pool_output_size, same_padding
+from poolutils.shapes import _output_size, _same_padding
 
+# Adaptive windows whose index arrays are made at once (64 Ki windows: 512 KiB per int64 array).
+_ADAPTIVE_CHUNK = 1 << 16
 # An index along one axis: a slice when the windows step evenly, else an array.
 AxisIndex = slice | np.ndarray
 
@@ -103,6 +117,158 @@ class AxisWindows:
             )
 
 
+@dataclass(frozen=True)
+class StridedAxis:
+    """Evenly stepped windows along one axis, held as five numbers instead of a list of windows.
+
+    The fast path reads windows in this form: a 2**24-cell axis costs no more
+    to describe than a 4-cell one (as tuples of Python ints, :class:`AxisWindows`
+    would take about 1.3 GB for it). Output cell ``i`` reads input positions
+    ``i * stride - before`` up to ``window`` cells on.
+
+    Examples
+    --------
+    >>> axis = StridedAxis(n=5, window=2, stride=2, before=0, size=3)
+    >>> list(axis.offsets())
+    [(slice(0, 3, None), slice(0, 5, 2)), (slice(0, 2, None), slice(1, 4, 2))]
+    >>> axis.explicit() == axis_windows(5, 2, 2, "same")
+    True
+    """
+
+    n: int
+    window: int
+    stride: int
+    before: int
+    size: int  # number of output cells
+
+    @property
+    def starts(self) -> range:
+        return range(-self.before, -self.before + self.size * self.stride, self.stride)
+
+    @property
+    def stops(self) -> range:
+        return range(
+            self.window - self.before, self.window - self.before + self.size * self.stride, self.stride
+        )
+
+    def counts(self) -> np.ndarray:
+        """Number of real cells in each window: the average's divisor.
+
+        Windows wholly inside the input hold ``window`` cells; only those that
+        reach into the padding at either end are computed one by one.
+        """
+        s, b = self.stride, self.before
+        head = min(self.size, max(0, -(-b // s)))  # windows that start before cell 0
+        tail = max(head, (self.n - self.window + b) // s + 1)  # the first that ends past cell n - 1
+        counts = np.full(self.size, self.window, dtype=np.int64)
+        for part in (slice(0, head), slice(min(tail, self.size), self.size)):
+            starts = np.arange(part.start, part.stop, dtype=np.int64) * s - b
+            counts[part] = np.clip(starts + self.window, 0, self.n) - np.clip(starts, 0, self.n)
+        return counts
+
+    def pair(self, k: int) -> tuple[slice, slice] | None:
+        """``(out_index, in_index)`` for offset ``k``: the outputs whose ``k``-th cell is real, and those cells."""
+        s, b = self.stride, self.before
+        first = max(0, -((k - b) // s))  # ceil((b - k) / s): the first window whose k-th cell is >= 0
+        last = min(self.size - 1, (self.n - 1 + b - k) // s)
+        if last < first:
+            return None
+        start = first * s - b + k
+        return slice(first, last + 1), slice(start, start + s * (last - first) + 1, s)
+
+    def reach(self) -> range:
+        """Offsets whose cell is real in some window: at most ``n + before``, however large the window."""
+        return range(
+            max(0, self.before - (self.size - 1) * self.stride), min(self.window, self.n + self.before)
+        )
+
+    def full(self) -> range:
+        """Offsets whose cell is real in every window: their passes leave no window out."""
+        return range(
+            max(self.before, 0), min(self.window, self.n + self.before - (self.size - 1) * self.stride)
+        )
+
+    def offsets(self) -> Iterator[tuple[slice, slice]]:
+        """Pairs ``(out_index, in_index)`` as :meth:`AxisWindows.offsets` gives them, by arithmetic."""
+        return self._pairs(self.reach())
+
+    def partial(self) -> Iterator[tuple[slice, slice]]:
+        """The pairs of offsets outside :meth:`full`, which some windows skip."""
+        reach, full = self.reach(), self.full()
+        if full.start >= full.stop:
+            return self._pairs(reach)
+        return self._pairs(itertools.chain(range(reach.start, full.start), range(full.stop, reach.stop)))
+
+    def _pairs(self, ks: Iterable[int]) -> Iterator[tuple[slice, slice]]:
+        for k in ks:
+            pair = self.pair(k)
+            if pair is not None:
+                yield pair
+
+    def block(self, start: int, stop: int) -> StridedAxis:
+        """The windows ``start .. stop - 1`` alone, as an axis of their own."""
+        return StridedAxis(self.n, self.window, self.stride, self.before - start * self.stride, stop - start)
+
+    def explicit(self) -> AxisWindows:
+        """The same windows listed one by one, for drawing and teaching."""
+        return AxisWindows(self.n, tuple(self.starts), tuple(self.stops), self.stride)
+
+
+@dataclass(frozen=True)
+class AdaptiveAxis:
+    """Adaptive windows along one axis, held as two numbers (Keras' and PyTorch's rule).
+
+    Output cell ``i`` reads ``floor(i*n/out) .. ceil((i+1)*n/out) - 1``.
+
+    Examples
+    --------
+    >>> axis = AdaptiveAxis(5, 3)
+    >>> axis.starts.tolist(), axis.stops.tolist()
+    ([0, 1, 3], [2, 4, 5])
+    """
+
+    n: int
+    size: int
+
+    @property
+    def starts(self) -> np.ndarray:
+        return np.arange(self.size, dtype=np.int64) * self.n // self.size
+
+    @property
+    def stops(self) -> np.ndarray:
+        return -(-(np.arange(self.size, dtype=np.int64) + 1) * self.n // self.size)
+
+    def counts(self) -> np.ndarray:
+        return self.stops - self.starts
+
+    def offsets(self) -> Iterator[tuple[AxisIndex, np.ndarray]]:
+        """Pairs ``(out_index, in_index)``, computed when asked for a chunk of windows at a time.
+
+        The index arrays cover at most ``_ADAPTIVE_CHUNK`` windows, so they
+        stay small beside the input, however long the axis.
+        """
+        for first in range(0, self.size, _ADAPTIVE_CHUNK):
+            i = np.arange(first, min(first + _ADAPTIVE_CHUNK, self.size), dtype=np.int64)
+            starts = i * self.n // self.size
+            lengths = -(-(i + 1) * self.n // self.size) - starts
+            shortest, longest = int(lengths.min()), int(lengths.max())
+            for k in range(longest):
+                if k < shortest:
+                    yield slice(first, first + len(i)), starts + k
+                else:
+                    some = np.flatnonzero(lengths > k)
+                    yield first + some, starts[some] + k
+
+    def explicit(self) -> AxisWindows:
+        return AxisWindows(self.n, tuple(self.starts.tolist()), tuple(self.stops.tolist()), None)
+
+
+def strided_axis(n: int, pool_size: int, stride: int, padding: str) -> StridedAxis:
+    """The windows of a fixed-size pool along one axis, from arguments already checked (no checks here)."""
+    before = _same_padding(n, pool_size, stride)[0] if padding == "same" else 0
+    return StridedAxis(n, pool_size, stride, before, _output_size(n, pool_size, stride, padding))
+
+
 def axis_windows(n: int, pool_size: int, stride: int, padding: str = "valid") -> AxisWindows:
     """Windows of a fixed-size pool along one axis.
 
@@ -121,12 +287,11 @@ def axis_windows(n: int, pool_size: int, stride: int, padding: str = "valid") ->
     >>> axis_windows(3, 1, 3, "same").starts
     (0,)
     """
-    out = pool_output_size(n, pool_size, stride, padding)
-    for count, what in ((n, "input cells"), (out, "windows")):
-        _check_cells(count, what, "n", f"n={n}, pool_size={pool_size!r}, stride={stride!r}")
-    before = same_padding(n, pool_size, stride)[0] if padding.lower() == "same" else 0
-    starts = tuple(i * stride - before for i in range(out))
-    return AxisWindows(n, starts, tuple(s + pool_size for s in starts), stride)
+    n = positive_int(n, "n", limit=None)
+    (f,), (s,), padding = pool_args((n,), pool_size, stride, padding, f"n={n}", stride_name="stride")
+    # An axis has no more windows than cells: bounding the cells bounds the list.
+    _check_cells(n, "input cells", "n", f"n={n}, pool_size={echo(pool_size)}, stride={echo(stride)}")
+    return strided_axis(n, f, s, padding).explicit()
 
 
 def adaptive_axis_windows(n: int, output_size: int) -> AxisWindows:
@@ -143,9 +308,7 @@ def adaptive_axis_windows(n: int, output_size: int) -> AxisWindows:
     """
     n = positive_int(n, "n", MAX_AXIS_CELLS)
     output_size = positive_int(output_size, "output_size", MAX_AXIS_CELLS)
-    starts = tuple(i * n // output_size for i in range(output_size))
-    stops = tuple(-(-(i + 1) * n // output_size) for i in range(output_size))
-    return AxisWindows(n, starts, stops, None)
+    return AdaptiveAxis(n, output_size).explicit()
 
 
 @dataclass(frozen=True)
@@ -173,7 +336,7 @@ class Window:
 class Windows:
     """Windows along every spatial axis; windows are products of the axis windows."""
 
-    axes: tuple[AxisWindows, ...]
+    axes: tuple[AxisWindows | StridedAxis | AdaptiveAxis, ...]
 
     @property
     def input_shape(self) -> tuple[int, ...]:
@@ -191,10 +354,13 @@ class Windows:
         if len(position) != len(self.axes) or not all(
             p is not None and 0 <= p < a.size for p, a in zip(position, self.axes)
         ):
-            raise ValueError(f"`position` must be {allowed}. Received: position={received!r}.")
+            raise ValueError(f"`position` must be {allowed}. Received: position={echo(received)}.")
         lengths = [a.stops[p] - a.starts[p] for p, a in zip(position, self.axes)]
         _check_cells(
-            int(np.prod(lengths, dtype=object)), "cells in its window", "position", f"position={received!r}"
+            int(np.prod(lengths, dtype=object)),
+            "cells in its window",
+            "position",
+            f"position={echo(received)}",
         )
         ranges = [np.arange(a.starts[p], a.stops[p]) for p, a in zip(position, self.axes)]
         cells = np.stack(np.meshgrid(*ranges, indexing="ij"), axis=-1).reshape(-1, len(ranges))
@@ -229,7 +395,8 @@ def pool_windows(
     -------
     Windows
         ``.window(position)`` lists a window's cells and which are padding;
-        ``.counts()`` is the divisor map of average pooling.
+        ``.counts()`` is the divisor map of average pooling; each of
+        ``.axes`` is an :class:`AxisWindows` listing its windows.
 
     Examples
     --------
@@ -247,8 +414,21 @@ def pool_windows(
            [6, 4]])
     """
     shape = spatial_sizes(spatial_shape)
-    pools, steps, padding = pool_args(shape, pool_size, strides, padding, f"spatial_shape={spatial_shape!r}")
-    return Windows(tuple(axis_windows(n, f, s, padding) for n, f, s in zip(shape, pools, steps)))
+    pools, steps, padding = pool_args(
+        shape, pool_size, strides, padding, f"spatial_shape={echo(spatial_shape)}"
+    )
+    return Windows(tuple(strided_axis(n, f, s, padding).explicit() for n, f, s in zip(shape, pools, steps)))
+
+
+def strided_windows(
+    spatial: Sequence[int], pools: Sequence[int], steps: Sequence[int], padding: str
+) -> Windows:
+    """The compact geometry (:class:`StridedAxis` per axis) of arguments that :func:`pool_args` returned.
+
+    Nothing is checked again. An axis never has more windows than cells, so
+    the bound on its cells bounds its windows too.
+    """
+    return Windows(tuple(strided_axis(n, f, s, padding) for n, f, s in zip(spatial, pools, steps)))
 
 
 def layer_windows(
@@ -259,11 +439,11 @@ def layer_windows(
     data_format: str = "channels_last",
     name: str = "input_shape",
 ) -> tuple[tuple[int, ...], Windows]:
-    """Spatial axes and window geometry of a pooling layer on an input of shape ``input_shape``.
+    """Spatial axes and compact window geometry of a pooling layer on an input of shape ``input_shape``.
 
-    The forward and backward passes share it. ``name`` is what the caller
-    calls the input, so that a message names it: "input_shape", or "x" when
-    this is the shape of the caller's array ``x``.
+    The forward and backward passes share it; each axis is a :class:`StridedAxis`.
+    ``name`` is what the caller calls the input, so that a message names it:
+    "input_shape", or "x" when this is the shape of the caller's array ``x``.
 
     Examples
     --------
@@ -272,14 +452,30 @@ def layer_windows(
     ((2, 3), (2, 2))
     """
     shape = layer_input_shape(input_shape, name)
+    return layer_geometry(shape, data_format, pool_size, strides, padding, name, input_shape)
+
+
+def layer_geometry(
+    shape: tuple[int, ...],
+    data_format: object,
+    pool_size: object,
+    strides: object,
+    padding: object,
+    name: str,
+    passed: object = None,
+) -> tuple[tuple[int, ...], Windows]:
+    """The door of every layer-shaped call: ``shape`` is already a checked shape; the rest is checked here, once.
+
+    ``passed`` is the shape as the caller passed it, echoed in messages
+    (``name`` "x": the shape of the caller's array).
+    """
     axes = spatial_axes(len(shape), data_format_name(data_format))
     spatial = tuple(shape[a] for a in axes)
-    received = f"{name} with spatial shape {spatial}" if name == "x" else f"{name}={input_shape!r}"
+    received = f"{name} with spatial shape {spatial}" if name == "x" else f"{name}={echo(passed)}"
     pools, steps, padding = pool_args(spatial, pool_size, strides, padding, received)
     for n in spatial:
         _check_cells(n, "cells along a spatial axis", name, received)
-    # Checked with the caller's names above, so pool_windows' own checks cannot fail.
-    return axes, pool_windows(spatial, pools, steps, padding)
+    return axes, strided_windows(spatial, pools, steps, padding)
 
 
 def _check_cells(count: int, what: str, name: str, received: str) -> None:
@@ -300,7 +496,24 @@ def adaptive_windows(spatial_shape: Sequence[int], output_size: int | Sequence[i
     [[0, 1], [0, 2], [0, 3], [1, 1], [1, 2], [1, 3]]
     """
     shape = spatial_sizes(spatial_shape)
-    sizes = int_tuple(output_size, len(shape), "output_size")
+    sizes = _adaptive_sizes(shape, output_size)
+    return Windows(tuple(AdaptiveAxis(n, o).explicit() for n, o in zip(shape, sizes)))
+
+
+def adaptive_geometry(spatial: Sequence[int], output_size: object) -> Windows:
+    """The compact geometry (:class:`AdaptiveAxis` per axis) for a checked spatial shape; checks ``output_size``."""
+    sizes = _adaptive_sizes(spatial, output_size)
+    # When the output size divides the input, the windows tile it: the faster strided form.
+    return Windows(
+        tuple(
+            StridedAxis(n, n // o, n // o, 0, o) if n % o == 0 else AdaptiveAxis(n, o)
+            for n, o in zip(spatial, sizes)
+        )
+    )
+
+
+def _adaptive_sizes(spatial: Sequence[int], output_size: object) -> tuple[int, ...]:
+    sizes = int_tuple(output_size, len(spatial), "output_size")
     for o in sizes:
-        _check_cells(o, "output cells along an axis", "output_size", f"output_size={output_size!r}")
-    return Windows(tuple(adaptive_axis_windows(n, o) for n, o in zip(shape, sizes)))
+        _check_cells(o, "output cells along an axis", "output_size", f"output_size={echo(output_size)}")
+    return sizes

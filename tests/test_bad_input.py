@@ -412,7 +412,7 @@ def _received(value):
     if isinstance(value, np.ndarray) and value.ndim:
         return [f"shape {value.shape}", f"dtype {value.dtype}", repr(value)]
     if isinstance(value, list) and value is RAGGED:
-        return ["ragged"]
+        return [repr(value)]  # the value itself, so the learner sees which row is short
     if isinstance(value, tuple) and any(isinstance(v, np.ndarray) for v in value):
         return [f"shape {v.shape}" for v in value if isinstance(v, np.ndarray)]
     try:

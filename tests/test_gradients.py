@@ -136,6 +136,24 @@ def test_3d_max_gradient_with_nan_follows_tensorflow_default(default_kernels, rn
         )
 
 
+def test_3d_max_gradient_of_an_all_minus_inf_window_is_tensorflows(default_kernels, rng):
+    """A window of only -inf pools to the lowest finite value, which no cell holds: TF routes nothing."""
+    x = np.full((1, 2, 2, 2, 1), -np.inf, dtype=np.float32)
+    dy = np.ones((1, 1, 1, 1, 1), dtype=np.float32)
+    theirs = keras_pool_gradient("max", x, dy, pool_size=2)
+    np.testing.assert_array_equal(max_pool_backward(dy, x, 2), theirs)
+    assert not theirs.any()
+    for _ in range(10):  # -inf, NaN and ties mixed, overlapping windows
+        x = rng.integers(-1, 2, (2, 3, 4, 3, 2)).astype(np.float32)
+        x[rng.random(x.shape) < 0.4] = -np.inf
+        x[rng.random(x.shape) < 0.1] = np.nan
+        kwargs = dict(pool_size=2, strides=1, padding="same")
+        dy = rng.standard_normal(pu.max_pool(x, **kwargs).shape).astype(np.float32)
+        np.testing.assert_allclose(
+            max_pool_backward(dy, x, **kwargs), keras_pool_gradient("max", x, dy, **kwargs), atol=1e-5
+        )
+
+
 def test_avg_backward_ignores_nan_inputs(keras):
     x = np.array([np.nan, 1, 3, 2], dtype=np.float32)[None, :, None]
     dy = np.ones((1, 3, 1), dtype=np.float32)

@@ -148,3 +148,47 @@ def test_large_batch_uses_threads_and_still_matches(keras, rng):
     for kind in ("max", "avg"):
         check_against_keras(kind, x, pool_size=3, strides=2, padding="same", quiet=True)
         check_against_keras(kind, x, pool_size=3, strides=2, data_format="channels_first", quiet=True)
+
+
+def _float16_layers(keras):
+    layers = keras.layers
+    return {
+        "avg": (lambda x: pu.avg_pool(x, 2), layers.AveragePooling2D(2)),
+        "global_avg": (pu.global_avg_pool, layers.GlobalAveragePooling2D()),
+        "adaptive_avg": (lambda x: pu.adaptive_avg_pool(x, (2, 1)), layers.AdaptiveAveragePooling2D((2, 1))),
+        "adaptive_avg uneven": (lambda x: pu.adaptive_avg_pool(x, 3), layers.AdaptiveAveragePooling2D(3)),
+    }
+
+
+@pytest.mark.parametrize("name", ["avg", "global_avg", "adaptive_avg", "adaptive_avg uneven"])
+def test_float16_averages_are_summed_in_float32_as_keras_does(keras, rng, name):
+    """60000 is a float16, but 4 x 60000 is not: summed in float16 the mean of 60000s was inf.
+
+    Keras' layers compute in float32 (their default dtype policy), so their
+    answer is the oracle; poolutils returns it in the input's dtype, float16.
+    """
+    ours, layer = _float16_layers(keras)[name]
+    for x in (
+        np.full((1, 4, 4, 1), 60000, np.float16),
+        rng.uniform(-65000, 65000, (2, 4, 4, 3)).astype(np.float16),
+    ):
+        mine, theirs = ours(x), np.asarray(layer(x))
+        assert mine.dtype == np.float16 and np.isfinite(mine).all()
+        np.testing.assert_allclose(mine.astype(np.float32), theirs, rtol=1e-3)  # float16's own precision
+    assert (ours(np.full((1, 4, 4, 1), 60000, np.float16)) == 60000).all()
+
+
+def test_keras_own_mean_sums_float16_in_float32(keras):
+    """The rule followed: Keras' GlobalAveragePooling2D with a float16 policy answers 60000 in float16."""
+    x = np.full((1, 2, 2, 1), 60000, np.float16)
+    theirs = keras.layers.GlobalAveragePooling2D(dtype="float16")(x)
+    assert np.asarray(theirs).dtype == np.float16 and np.asarray(theirs).item() == 60000
+    assert pu.global_avg_pool(x).item() == 60000
+
+
+def test_pool_image_averages_float16_without_overflow(keras):
+    from poolutils.images import pool_image
+
+    image = np.full((4, 4), 60000, np.float16)
+    theirs = np.asarray(keras.layers.AveragePooling2D(2)(image[None, :, :, None]))[0, :, :, 0]
+    np.testing.assert_array_equal(pool_image(image, "avg", 2).astype(np.float32), theirs)

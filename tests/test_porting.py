@@ -15,6 +15,7 @@ value or a shape below, so every test can fail.
 import numpy as np
 import pytest
 
+import poolutils as pu
 from poolutils import same_padding
 from poolutils.porting import (
     torch_avg_pool,
@@ -208,3 +209,48 @@ def test_count_include_pad_must_be_a_flag():
 def test_a_huge_shape_is_refused_at_once():
     with pytest.raises(ValueError, match="spatial_shape"):
         torch_windows((2**40,), 3, 1)
+
+
+def aten_max(window):
+    """ATen's CPU scan (cpu_max_pool in aten/src/ATen/native/cpu/MaxPoolKernel.cpp), written out.
+
+    maxval starts at ``smallest`` (-infinity for floats) and becomes ``val``
+    when ``(val > maxval) || is_nan(val)``.
+    """
+    best = -np.inf
+    for val in window:
+        if val > best or np.isnan(val):
+            best = val
+    return best
+
+
+def test_torch_max_pool_propagates_nan_and_keeps_minus_infinity():
+    x = np.array([np.nan, 1, -np.inf, -np.inf], dtype=np.float32).reshape(1, 4, 1)
+    out = torch_max_pool(x, 2)[0, :, 0]
+    assert np.isnan(out[0]) and out[1] == -np.inf  # TensorFlow's rule gives [1, -3.4e38]
+    np.testing.assert_array_equal(pu.max_pool(x, 2)[0, :, 0], [1, np.finfo(np.float32).min])
+
+
+@pytest.mark.parametrize(("n", "k", "s", "p", "ceil"), SETTINGS_1D)
+def test_torch_max_pool_follows_atens_scan_on_nan_and_inf(rng, n, k, s, p, ceil):
+    x = rng.standard_normal((3, n, 4)).astype(np.float32)
+    x[rng.random(x.shape) < 0.2] = np.nan
+    x[rng.random(x.shape) < 0.3] = -np.inf
+    x[1] = -np.inf  # an item of only -inf: every window is -inf
+    before, _ = torch_padding(n, k, s, p, ceil)
+    out_n = torch_output_size(n, k, s, p, ceil)
+    expected = np.empty((3, out_n, 4), np.float32)
+    for i in range(out_n):
+        start = i * s - before
+        window = x[:, max(start, 0) : start + k]  # padding is -inf in ATen: it never changes the scan
+        for b, c in np.ndindex(3, 4):
+            expected[b, i, c] = aten_max(window[b, :, c])
+    np.testing.assert_array_equal(torch_max_pool(x, k, s, p, ceil), expected)
+
+
+def test_torch_avg_pool_sums_float16_in_float32(keras):
+    x = np.full((1, 4, 1), 60000, np.float16)
+    ours = torch_avg_pool(x, 2)
+    theirs = np.asarray(keras.layers.AveragePooling1D(2)(x))  # Keras computes in float32
+    assert ours.dtype == np.float16
+    np.testing.assert_array_equal(ours.astype(np.float32), theirs)

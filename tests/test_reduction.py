@@ -153,3 +153,59 @@ def test_threaded_pooling_works_in_a_forked_child():
     process.join()
     assert answered, "pooling in a forked child did not finish within 60 s"
     assert parent.recv() == expected
+
+
+WIDE = [
+    ("max", (2, 300, 3), dict(pool_size=100, strides=7, padding="same")),
+    ("avg", (2, 300, 3), dict(pool_size=100, strides=7, padding="same")),
+    ("max", (2, 300, 3), dict(pool_size=300, padding="valid")),
+    ("avg", (2, 40, 50, 2), dict(pool_size=(20, 33), strides=(3, 1), padding="same")),
+    ("max", (2, 40, 50, 2), dict(pool_size=(3, 40), strides=(2, 5), padding="valid")),
+]
+
+
+@pytest.mark.parametrize("kind,shape,kwargs", WIDE)
+def test_wide_windows_reduced_in_one_call_match_keras(keras, rng, monkeypatch, kind, shape, kwargs):
+    """Windows sharing more than _REDUCE_MIN_OFFSETS offsets take _reduce_wide, threaded or not."""
+    x = rng.standard_normal(shape).astype(np.float32)
+    if kind == "max":
+        x[:, 10:40] = np.nan  # NaN ignored inside the wide reduction too
+    expected = keras_pool(kind, x, **kwargs)
+    np.testing.assert_allclose(getattr(pu, f"{kind}_pool")(x, **kwargs), expected, rtol=1e-5, atol=1e-5)
+    monkeypatch.setattr(reduction, "_PARALLEL_MIN_OUTPUT", 1)
+    monkeypatch.setattr(reduction, "_UNIT_BYTES", 256)
+    np.testing.assert_allclose(getattr(pu, f"{kind}_pool")(x, **kwargs), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_one_window_over_a_long_signal_is_one_reduction():
+    """A 2**22-cell window used to be 2**22 Python steps (minutes); it is one ufunc.reduce."""
+    x = np.arange(2**22, dtype=np.float64).reshape(1, -1, 1)
+    assert pu.max_pool(x, 2**22).item() == 2**22 - 1
+    assert pu.avg_pool(x, 2**22).item() == (2**22 - 1) / 2
+
+
+@pytest.mark.parametrize("kind", ["max_pool", "avg_pool", "adaptive_avg_pool"])
+def test_a_call_keeps_nothing_and_peaks_below_three_times_input_and_output(kind):
+    """A 1-D signal of a new length used to leave ~100 MiB of cached plans behind (benchmarks/bench_memory.py)."""
+    import gc
+    import tracemalloc
+
+    pool = getattr(pu, kind)
+    args = (2**19 + 1,) if kind.startswith("adaptive") else (3, 1, "same")
+    pool(np.ones((1, 1000, 1)), *((500,) if kind.startswith("adaptive") else args))  # helper threads started
+    x = np.ones((1, 2**20 + 7, 1))  # 8 MiB, a length no call has seen
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        out = pool(x, *args)
+        peak = tracemalloc.get_traced_memory()[1] - before
+        out_bytes = out.nbytes
+        del out
+        gc.collect()
+        retained = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert peak <= 3 * (x.nbytes + out_bytes), peak / (x.nbytes + out_bytes)
+    cache = (reduction._HELPERS + 1) * 2 * reduction._SCRATCH_MAX_BYTES + 2 * reduction._FLOOR_SIZE * 8
+    assert retained <= cache, retained

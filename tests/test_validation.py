@@ -68,3 +68,50 @@ def test_import_does_not_load_tensorflow():
         "import poolutils, poolutils.keras_check, sys; assert 'tensorflow' not in sys.modules, 'TF imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_ragged_list_is_echoed():
+    ragged = [[[1.0, 2.0], [3.0]]]
+    with pytest.raises(ValueError, match=r"Received: x as a ragged list: \[\[\[1.0, 2.0\], \[3.0\]\]\]"):
+        pu.max_pool(ragged, 2)
+
+
+def test_a_huge_argument_is_echoed_abbreviated():
+    with pytest.raises(ValueError) as info:
+        pu.max_pool(X, list(range(10**6)))
+    message = str(info.value)
+    assert "Received: pool_size=[0, 1, 2" in message and "1,000,000 entries" in message
+    assert len(message) < 600
+
+
+@pytest.mark.parametrize("clamp", ["False", "True", 0, 1, None])
+def test_clamp_must_be_a_bool_not_a_string(clamp):
+    with pytest.raises(TypeError, match=f"`clamp` must be True or False. Received: clamp={clamp!r}"):
+        pu.same_padding_total(3, 1, 3, clamp=clamp)
+
+
+@pytest.mark.parametrize(
+    "f,fragment",
+    [
+        (lambda v: v * 2, "f(x) returned array([2., 4.])"),
+        (lambda v: [1.0, 2.0], "f(x) returned [1.0, 2.0] of type list"),
+        (lambda v: None, "f(x) returned None"),
+        (lambda v: np.max(v) > 0, "returned np.True_"),
+    ],
+)
+def test_numerical_gradient_names_a_bad_f(f, fragment):
+    from poolutils.gradients import numerical_gradient
+
+    with pytest.raises(TypeError) as info:
+        numerical_gradient(f, np.array([1.0, 2.0]))
+    message = str(info.value)
+    assert "`f` must be a function of one array that returns a number" in message and fragment in message
+    assert "sequence" not in message
+
+
+def test_masked_cells_are_refused_not_pooled_silently():
+    masked = np.ma.masked_array(X, mask=np.arange(X.size).reshape(X.shape) == 5)
+    with pytest.raises(ValueError, match=r"(?s)`x` must not have masked cells.*x.filled\(np.nan\)"):
+        pu.max_pool(masked, 2)
+    unmasked = np.ma.masked_array(X)  # nothing masked: its values are the array
+    np.testing.assert_array_equal(pu.max_pool(unmasked, 2), pu.max_pool(X, 2))
