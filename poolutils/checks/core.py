@@ -158,12 +158,15 @@ class Mistake:
     when omitted it is derived from the function's name. A design exercise
     has many right answers and many wrong ones: there ``test(got)`` tells
     whether the learner's value shows the mistake (``fn`` is then unused).
+    ``explain(got)``, if given, words the diagnosis for the learner's own
+    value (e.g. which cell of a grid is off).
     """
 
     fn: Callable[..., Any] | None
     diagnosis: str
     key: str = ""
     test: Callable[[Any], bool] | None = None
+    explain: Callable[[Any], str] | None = None
 
     def __post_init__(self) -> None:
         if not self.key:
@@ -175,7 +178,7 @@ class Mistake:
         self, adapt: Callable[[Callable[..., Any]], Callable[..., Any]], key: str | None = None
     ) -> Mistake:
         """The same mistake for another signature: ``adapt`` turns ``fn`` into the new function."""
-        return Mistake(adapt(self.fn), self.diagnosis, key or self.key, self.test)
+        return Mistake(adapt(self.fn), self.diagnosis, key or self.key, self.test, self.explain)
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,26 @@ class Report:
         return None
 
     def __str__(self) -> str:
-        return "\n".join([self.line, *("   " + d for d in self.details)])
+        # The result line stays one line: parse_results and the grader read it.
+        return "\n".join([self.line, *(_wrap(d, "   ") for d in self.details)])
+
+
+#: Feedback lines are wrapped at this width, on word boundaries.
+LINE_WIDTH = 100
+
+
+def _wrap(text: str, indent: str) -> str:
+    # Printed grids keep their own line breaks; only prose lines longer than the width wrap.
+    if "\n" in text or len(indent) + len(text) <= LINE_WIDTH:
+        return indent + text
+    return textwrap.fill(
+        text,
+        LINE_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 class _TimeLimitError(Exception):
@@ -702,7 +724,14 @@ class Check:
     bug : Mistake, optional
         For 'find_the_bug': the bug planted in the given code, from the
         catalogue. It is tried first, and the diagnosis says whether it is
-        still there.
+        still there, on any case.
+    libraries : bool, optional
+        Whether the answer may call Keras, TensorFlow or poolutils. By
+        default only a non-'implement' exercise may: an 'implement' task says
+        that such a call is not credited, and the check names that rule
+        (found in the answer's code, so a fresh kernel gets the same
+        verdict). An exercise that allows Keras runs the answer in this
+        process (TensorFlow is not fork-safe), after Keras is loaded.
     summarise : callable, optional
         Turns a returned value into plain data (ints, str, tuples, arrays)
         where the answer ran, e.g. a Keras model into its output shapes; the
@@ -730,6 +759,7 @@ class Check:
         isolate: bool = True,
         summarise: Callable[[Any], Any] | None = None,
         bug: Mistake | None = None,
+        libraries: bool | None = None,
     ) -> None:
         if not re.fullmatch(r"\d+\.\d+", exercise):
             raise ValueError(f"`exercise` must look like '2.3'. Received: exercise={exercise!r}.")
@@ -755,6 +785,10 @@ class Check:
         self.time_limit = time_limit
         self.isolate = isolate
         self.summarise = summarise
+        self.libraries = kind != "implement" if libraries is None else libraries
+        if libraries:  # Keras answers cannot run in a forked child
+            self.isolate = False
+            self.time_limit = max(time_limit or TIME_LIMIT, 60)
         self._cases = cases
         self._fixed: tuple[Case, ...] | None = None
         self._draw = draw
@@ -798,6 +832,11 @@ class Check:
         if os.environ.get(GRADING_ENV) == "1":
             print(f"Exercise {self.exercise} ({self.title}) is checked by the grader, not in this notebook.")
             return
+        from poolutils.checks import help as help_
+
+        help_.remember(self)
+        if "keras" not in sys.modules:
+            print("Loading Keras to compute the expected values (the first check in a kernel takes a few seconds)...")
         print(self.evaluate(answer))
 
     def evaluate(self, answer: Any) -> Report:
@@ -813,6 +852,17 @@ class Check:
                 Status.FAILED,
                 f"expected a function, got a {_type_name(answer)}; pass the function itself, without calling it.",
             )
+        if not self.libraries:
+            called = forbidden_call(answer)
+            if called is not None:
+                return self._report(
+                    Status.FAILED,
+                    f"calls {called}: this task asks for the computation itself, and calling poolutils, Keras "
+                    "or TensorFlow is not credited.",
+                    (f"Next: compute it with NumPy (loops are fine), then run {self.name} again.",),
+                )
+        if not self.isolate:
+            import keras  # noqa: F401  (loaded before the clock starts: the import takes seconds)
         limit = TIME_LIMIT if self.time_limit is None else self.time_limit
         outcomes = collect_outcomes(answer, cases, limit, isolate=self.isolate, summarise=self.summarise)
         return self.judge(cases, outcomes)
@@ -915,18 +965,46 @@ class Check:
             details += later
         else:
             mistake = self.diagnose(cases, outcomes, index)
-        if mistake is not None and mistake is self.bug:
+        still = self._bug_still_there(cases, outcomes) if mistake is not self.bug else None
+        if still is not None:
+            mistake = self.bug
+            details.append(f"diagnosis: the bug you were given is still there (case '{still}'): {mistake.diagnosis}")
+        elif mistake is not None and mistake is self.bug:
             details.append(f"diagnosis: the bug is still there: {mistake.diagnosis}")
         elif mistake is not None:
-            details.append(f"diagnosis: {mistake.diagnosis}")
+            text = mistake.explain(got) if mistake.explain is not None else mistake.diagnosis
+            details.append(f"diagnosis: {text}")
         if mistake is None and self.bug is not None:
             details.append(
-                f"the bug you were given ({self.bug.key}) no longer shows on this case; something else differs."
+                f"the bug you were given ({self.bug.key}) is fixed on every case; your change broke something "
+                "else here."
             )
-        if mistake is None and self.hints:
-            details.append(f"Stuck? Run {self.name}.hint(1).")
         message = f"{problem} for {on}." if self.takes_function else f"{problem}."
         return self._report(Status.FAILED, message, details, mistake and mistake.key, case.label)
+
+    def _bug_still_there(self, cases: Sequence[Case], outcomes: Sequence[Outcome]) -> str | None:
+        # A half fix: the first failing case may have moved, yet on some case the answer still
+        # gives exactly the planted bug's wrong output.
+        if self.bug is None or self.bug.fn is None:
+            return None
+        for case, outcome in zip(cases, outcomes):
+            if outcome.status != "returned" or outcome.value is None:
+                continue
+            wrong = _run_safe(case, self.bug.fn)
+            if not _same(wrong, self.expected(case)) and _same(wrong, outcome.value):
+                return case.label
+        return None
+
+    def _next_step(self, mistake: str | None) -> str:
+        """The one next step that ends every failed report."""
+        if self.kind == "choose":
+            return "Next: read why that option fails, pick another letter and run the check again."
+        again = f"run {self.name}(...) again"
+        if mistake is not None:
+            return f"Next: fix that in your answer and {again}."
+        if self.hints:
+            return "Next: find the first value where you leave Keras' answer above; stuck? run hint(1)."
+        return f"Next: compare your answer with Keras' values above and {again}."
 
     def _diagnose_later(
         self, cases: Sequence[Case], outcomes: Sequence[Outcome], index: int
@@ -984,6 +1062,12 @@ class Check:
     def _failed(self, message: str, lines: Sequence[str], case: Case) -> Report:
         return self._report(Status.FAILED, message, lines, None, case.label)
 
+    def _lesson_lines(self, mistake: str | None) -> list[str]:
+        from poolutils.checks.lessons import lesson_link
+
+        link = lesson_link(self.exercise, mistake) if mistake is not None else None
+        return [f"lesson: {link}"] if link else []
+
     def _report(
         self,
         status: Status,
@@ -992,6 +1076,9 @@ class Check:
         mistake: str | None = None,
         case: str | None = None,
     ) -> Report:
+        details = list(details)
+        if status is Status.FAILED and not (details and details[-1].startswith("Next:")):
+            details += [*self._lesson_lines(mistake), self._next_step(mistake)]
         return Report(self.exercise, self.title, status, message, tuple(details), mistake, case)
 
     def _case_lines(self, case: Case) -> list[str]:
@@ -1020,6 +1107,66 @@ class Check:
             print(textwrap.dedent(inspect.getsource(self.reference)).rstrip())
         else:
             print(f"{self.answer_name} = {self.reference!r}")
+
+
+_LIBRARIES = ("keras", "tensorflow", "poolutils", "tf_keras")
+
+
+def _library_of(value: Any) -> str | None:
+    name = value.__name__ if inspect.ismodule(value) else getattr(value, "__module__", None)
+    if not isinstance(name, str):
+        return None
+    root = name.split(".")[0]
+    return name if root in _LIBRARIES and not name.startswith("poolutils.checks") else None
+
+
+def forbidden_call(answer: Any) -> str | None:
+    """The Keras, TensorFlow or poolutils name the answer's code uses, or None.
+
+    Read from the code itself (the names it loads, its globals, closures
+    and the learner's own helpers it calls), so the verdict does not depend
+    on what the kernel has imported or on a time limit.
+
+    Examples
+    --------
+    >>> import poolutils.pooling as pooling
+    >>> forbidden_call(lambda x: pooling.max_pool(x, 2)), forbidden_call(lambda x: x + 1)
+    ('poolutils.pooling', None)
+    """
+    seen: set[int] = set()
+
+    def visit(fn: Any) -> str | None:
+        fn = getattr(fn, "__func__", fn)
+        code = getattr(fn, "__code__", None)
+        if code is None or id(code) in seen:
+            return None
+        seen.add(id(code))
+        scope = dict(getattr(fn, "__globals__", {}))
+        for cell_name, cell in zip(code.co_freevars, getattr(fn, "__closure__", None) or ()):
+            try:
+                scope[cell_name] = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+        codes = [code]
+        while codes:
+            current = codes.pop()
+            codes += [c for c in current.co_consts if inspect.iscode(c)]
+            for name in (*current.co_names, *current.co_freevars):
+                if name in _LIBRARIES:
+                    return name
+                if name not in scope:
+                    continue
+                value = scope[name]
+                found = _library_of(value)
+                if found is not None:
+                    return found
+                if inspect.isfunction(value) and value.__module__ == getattr(fn, "__module__", None):
+                    found = visit(value)  # the learner's own helper
+                    if found is not None:
+                        return found
+        return None
+
+    return visit(answer)
 
 
 class _Failed:

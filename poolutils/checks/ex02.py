@@ -18,6 +18,7 @@ from poolutils.checks.core import (
     value_check,
 )
 from poolutils.checks.fixtures import ARTICLE_MAP, all_negative, halves
+from poolutils.checks.values import PoolSetting, pooling_grid_mistakes
 
 #: A 3x3 map of negative values: 'same' padding with zeros would change every border window.
 NEGATIVE_3X3 = -np.arange(1, 10, dtype=np.float32).reshape(3, 3)
@@ -291,6 +292,7 @@ check_cells_3x3_same = value_check(
                 m.wrong_reduction("max"),
             )
         ),
+        *pooling_grid_mistakes(PoolSetting(ARTICLE_MAP, "max", 3, 2, "same")),
     ],
     hints=(
         "4 cells, windows of 3, stride 2: ceil(4 / 2) = 2 windows per axis, so 1 padding cell; where does it go?",
@@ -319,7 +321,8 @@ check_predicted_negative = value_check(
             m.shifted_windows("max"),
             m.same_as_valid("max"),
         )
-    ],
+    ]
+    + list(pooling_grid_mistakes(PoolSetting(NEGATIVE_3X3, "max", 2, 2, "same"))),
     hints=(
         "2x2 windows, stride 2, on 3 rows: ceil(3 / 2) = 2 windows per axis, the second one half padding.",
         "Max pooling takes the max over the REAL cells of a window; padding is never a candidate.",

@@ -20,7 +20,9 @@ from poolutils.checks.core import (
     value_check,
 )
 from poolutils.checks.fixtures import ARTICLE_MAP, halves, int_map
+from poolutils.checks.values import grid_mistakes
 from poolutils.keras_check import keras
+from poolutils.windows import axis_windows
 
 # --- 3.1 -------------------------------------------------------------------
 
@@ -169,6 +171,14 @@ check_avg_pool2d = Check(
 
 divisor_6x6 = [[9, 9, 6], [9, 9, 6], [6, 6, 4]]
 
+
+def _divisor_window(row: int, col: int) -> str:
+    # What divisor cell (row, col) counts: the real cells of its window on the 6x6 map.
+    axis = axis_windows(6, 3, 2, "same")
+    (r0, r1), (c0, c1) = ((max(axis.starts[i], 0), min(axis.stops[i], 6)) for i in (row, col))
+    return f"its window covers rows {r0}-{r1 - 1} and columns {c0}-{c1 - 1}: {r1 - r0} x {c1 - c0} real cells"
+
+
 check_divisor_6x6 = value_check(
     "3.4",
     "divisor_6x6",
@@ -181,7 +191,8 @@ check_divisor_6x6 = value_check(
         mistake.on(lambda fn: lambda: fn(6, 6, 3, 2))
         for mistake in m.DIVISOR_MISTAKES
         if mistake.key in ("padding_counted", "extra_cell_before", "ignores_stride")
-    ],
+    ]
+    + list(grid_mistakes(lambda: _divisor_oracle(6, 6, 3, 2), lambda r, c: _divisor_window(r, c))),
     hints=(
         "Per axis: 6 cells, windows of 3, stride 2: ceil(6 / 2) = 3 windows, padding total (3 - 1) * 2 + 3 - 6 = 1.",
         "TensorFlow puts that cell AFTER: the windows cover rows 0-2, 2-4 and 4-6, so 3, 3 and 2 real rows.",

@@ -20,6 +20,7 @@ import numpy as np
 from poolutils.checks import mistakes as m
 from poolutils.checks.core import Case, Check, Mistake, compare_floats, compare_numbers, sample, value_check
 from poolutils.checks.fixtures import ARTICLE_MAP
+from poolutils.checks.values import grid_mistakes
 from poolutils.windows import Windows, pool_windows
 
 
@@ -494,6 +495,7 @@ check_dx_by_hand = value_check(
             np.where(_routed() > 0, ROUTING_MAP, 0.0),
             "dx holds the upstream gradients dy[i, j] (summed), not the input's values at the maxima.",
         ),
+        *grid_mistakes(lambda: _keras_gradient("max", ROUTING_MAP, ROUTING_DY, pool_size=3, strides=1)),
     ),
     hints=(
         "There are 4 windows (top-left corners (0, 0), (0, 1), (1, 0), (1, 1)). For each, find its maximum; "

@@ -37,6 +37,7 @@ from poolutils.checks.core import (
     sample,
     value_check,
 )
+from poolutils.checks.values import grid_mistakes
 
 
 def _layers():
@@ -398,6 +399,7 @@ check_predicted_corners = value_check(
             [1.0, 4 / 9],
             "the order is (count_include_pad=True, count_include_pad=False): include the padding first.",
         ),
+        *grid_mistakes(_corners_oracle),
     ),
     hints=(
         "The top-left window is 3x3 and hangs one cell over the top and the left: 4 of its 9 cells are real "
