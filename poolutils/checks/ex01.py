@@ -190,6 +190,7 @@ def _draw_shapes(rng: np.random.Generator) -> list[Case]:
 check_stack_output_shape = Check(
     "1.4",
     "stack_output_shape",
+    libraries=True,  # the task allows building the model in Keras
     cases=make_cases([(s,) for s in _SHAPES], "input_shape={0}"),
     draw=_draw_shapes,
     reference=stack_output_shape,

@@ -20,6 +20,9 @@ from poolutils.checks.core import (
 from poolutils.checks.fixtures import ARTICLE_MAP, all_negative, halves
 from poolutils.checks.values import PoolSetting, pooling_grid_mistakes
 
+#: The map 2.7's reasons quote: not 2.6's, whose answer they would give away.
+CLIP_MAP = np.array([[-5, -2, -4]], dtype=np.float32)
+
 #: A 3x3 map of negative values: 'same' padding with zeros would change every border window.
 NEGATIVE_3X3 = -np.arange(1, 10, dtype=np.float32).reshape(3, 3)
 
@@ -349,8 +352,9 @@ check_why_clip = choice_check(
     options={
         "A": Option(
             "Only for speed: padding with zeros gives the same output.",
-            "on the map of Exercise 2.6 zero padding gives [[-1, 0], [0, 0]] and Keras [[-1, -3], [-7, -9]]: "
-            "the outputs differ wherever a window touches the padding and its real cells are negative.",
+            f"on the one-row map {CLIP_MAP.astype(int).tolist()}, 2x2 windows, stride 2, 'same' (a padding row "
+            "below, a padding column on the right), zero padding gives [[0, 0]] and Keras [[-2, -4]]: the outputs "
+            "differ wherever a window touches the padding and its real cells are negative.",
         ),
         "B": Option(
             "Keras' max pooling never takes a padding cell; a zero pad would beat negative values.",

@@ -23,6 +23,7 @@ from poolutils.checks.core import (
     model_summary_test,
     sample,
 )
+from poolutils.checks.fixtures import int_batch
 from poolutils.keras_check import keras
 
 # --- 4.1 -------------------------------------------------------------------
@@ -35,7 +36,9 @@ def global_avg_pool(x):
 
 def _global_cases() -> list[Case]:
     shapes = [(2, 4, 4, 3), (3, 5, 7, 2), (1, 1, 6, 4), (2, 3, 2, 1)]
-    return [Case(f"x of shape {s}", (sample(s, 70 + i),)) for i, s in enumerate(shapes)]
+    cases = [Case(f"x of shape {s}", (sample(s, 70 + i),)) for i, s in enumerate(shapes)]
+    # An int input: a buffer made with np.zeros_like(x ...) would cut the means' fractions off.
+    return [*cases, Case("x of shape (2, 3, 3, 2), ints (int64)", (int_batch((2, 3, 3, 2), 75),))]
 
 
 check_global_avg_pool = Check(
@@ -46,6 +49,12 @@ check_global_avg_pool = Check(
     oracle=lambda x: keras_oracle("global_avg", x),
     compare=compare_floats,
     mistakes=(
+        Mistake(
+            lambda x: np.trunc(global_avg_pool(x)).astype(np.int64),
+            "your output array holds ints (np.zeros_like(x...) of an int input, or dtype=int), so every mean "
+            "written into it loses its fraction. Make it a float array, e.g. np.zeros((batch, channels)).",
+            "int_buffer",
+        ),
         Mistake(
             lambda x: x.mean(axis=-1),
             "you averaged over the channels (axis -1); global pooling averages over the spatial "
@@ -112,9 +121,11 @@ def _adaptive_cases() -> list[Case]:
         ((2, 6, 6, 2), (4, 4)),
         ((1, 5, 5, 1), (1, 1)),
     ]
-    return [
+    cases = [
         Case(f"x of shape {s}, output_size={o}", (sample(s, 80 + i), o)) for i, (s, o) in enumerate(specs)
     ]
+    ints = int_batch((1, 5, 4, 2), 86)
+    return [*cases, Case("x of shape (1, 5, 4, 2), ints (int64), output_size=(2, 3)", (ints, (2, 3)))]
 
 
 def _adaptive_with(x, output_size, bounds):
@@ -149,6 +160,12 @@ check_adaptive_avg_pool = Check(
     oracle=lambda x, o: keras_oracle("adaptive_avg", x, output_size=o),
     compare=compare_floats,
     mistakes=(
+        Mistake(
+            lambda x, o: np.trunc(adaptive_avg_pool(x, o)).astype(np.int64),
+            "your output array holds ints (np.zeros_like(x...) of an int input, or dtype=int), so every mean "
+            "written into it loses its fraction. Make it a float array, e.g. np.zeros((batch, out_h, out_w, channels)).",
+            "int_buffer",
+        ),
         Mistake(
             lambda x, o: m.pool_batch(x, m.adaptive_windows_floor(x.shape[1:3], o), "avg"),
             "your windows end at floor((i + 1) * n / out); Keras rounds the end UP, ceil((i + 1) * n / out), "
@@ -221,6 +238,7 @@ def _head_rows(rng: np.random.Generator) -> list[Case]:
 check_head_params = Check(
     "4.3",
     "head_params",
+    libraries=True,  # the task allows counting with Keras' count_params()
     cases=_head_cases,
     reference=head_params,
     oracle=_head_oracle,
@@ -309,6 +327,12 @@ def summarise_head(model: object) -> dict:
         "layers": tuple(
             type(layer).__name__ for layer in model.layers if type(layer).__name__ != "InputLayer"
         ),
+        # Logits or probabilities: the activation of every layer that has one, in order.
+        "activations": tuple(
+            getattr(layer.activation, "__name__", str(layer.activation))
+            for layer in model.layers
+            if getattr(layer, "activation", None) is not None
+        ),
         "input": tuple(model.input_shape),
         "params": int(model.count_params()),
         "outputs": tuple(outputs),
@@ -345,6 +369,13 @@ def _compare_head(expected: dict, got: object) -> str | None:
             return (
                 f"on a batch of two {height}x{width} maps the head returned {shape}; expected (2, {classes})"
             )
+    squashed = [a for a in got.get("activations", ()) if a != "linear"]
+    squashed += [name for name in got["layers"] if name in ("Softmax", "Activation", "ReLU")]
+    if squashed:
+        return (
+            f"the head applies {squashed[-1]}, so it returns squashed scores, not logits; leave the last Dense "
+            "without an activation"
+        )
     budget = (channels + 1) * classes
     if got["params"] > budget:
         return f"the head has {got['params']} parameters; the budget is (channels + 1) * classes = {budget}"
@@ -362,6 +393,18 @@ check_gap_head = Check(
     isolate=False,  # the answer builds a Keras model: TensorFlow is not fork-safe
     time_limit=60,  # the first model built in a kernel waits for TensorFlow to start
     mistakes=(
+        Mistake(
+            None,
+            "logits are the raw scores of Dense(classes); a softmax (or any activation) after it turns them into "
+            "probabilities, which a loss with from_logits=True would squash twice.",
+            "not_logits",
+            test=model_summary_test(
+                lambda got: (
+                    any(a != "linear" for a in got.get("activations", ()))
+                    or any(name in ("Softmax", "Activation", "ReLU") for name in got["layers"])
+                )
+            ),
+        ),
         Mistake(
             None,
             "Flatten ties the head to one map size (and costs height * width times more weights); pool the "

@@ -46,9 +46,10 @@ def _max_routed(
     rule: str = "first",
     assign: bool = False,
     padding_value: float | None = None,
+    dtype: type | np.dtype = float,
 ) -> np.ndarray:
     """Max-pool backward over ``windows`` with one thing changed (the mistake)."""
-    dx = np.zeros(fmap.shape)
+    dx = np.zeros(fmap.shape, dtype=dtype)
     height, width = fmap.shape
     for pos in np.ndindex(*windows.output_shape):
         window = windows.window(pos)
@@ -235,7 +236,19 @@ def _cases_2d() -> list[Case]:
     for i, (label, x, f, s, p) in enumerate(specs):
         dy = _upstream(pool_windows(x.shape, f, s, p).output_shape, 180 + i)
         cases.append(Case(label, (dy, x, f, s, p)))
+    # An int map and fractional gradients: a dx made with np.zeros_like(fmap) would truncate them.
+    ints = np.random.default_rng(188).integers(-9, 10, size=(5, 5)).astype(np.int64)
+    dy = _upstream((4, 4), 189) / 4
+    cases.append(
+        Case("5x5 map of ints (int64), 2x2, stride 1, 'valid', dy in quarters", (dy, ints, 2, 1, "valid"))
+    )
     return cases
+
+
+def _int_dx(dy, fmap, pool_size, stride, padding):
+    # The reference with dx = np.zeros_like(fmap): every += on an int map truncates.
+    windows = pool_windows(fmap.shape, pool_size, stride, padding)
+    return _max_routed(dy, fmap, windows, dtype=fmap.dtype)
 
 
 check_max_pool_backward2d = Check(
@@ -253,6 +266,12 @@ check_max_pool_backward2d = Check(
             "overlap_assigned",
         ),
         *(tie_mistake(rule, _windows_of) for rule in ("column", "last", "split")),
+        Mistake(
+            _int_dx,
+            "your dx holds ints (np.zeros_like(fmap) of an int map, or dtype=int), so every gradient added to "
+            "it loses its fraction. Make dx a float array: np.zeros(fmap.shape).",
+            "int_buffer",
+        ),
         Mistake(
             lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), padding_value=0.0),
             "you padded with zeros: where every real cell is negative a padding 0 wins and the "
