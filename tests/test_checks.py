@@ -228,8 +228,9 @@ def test_an_answer_that_calls_keras_is_told_why_it_cannot_run(monkeypatch):
     report = check_max_pool2d.evaluate(
         lambda x, f, s, p: keras_pool_map("max", x, pool_size=f, strides=s, padding=p)
     )
-    # Where TensorFlow survives fork the answer simply passes; it must never be called an endless loop.
-    assert report.status is Status.PASSED or "called TensorFlow or Keras" in report.line, str(report)
+    # The task forbids it: the rule is named, read from the code, never "an endless loop".
+    assert report.status is Status.FAILED and "is not credited" in report.line, str(report)
+    assert report.mistake == "forbidden_library"
 
 
 def test_where_fork_is_missing_a_thread_runs_the_answer():

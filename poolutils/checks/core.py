@@ -726,12 +726,12 @@ class Check:
         catalogue. It is tried first, and the diagnosis says whether it is
         still there, on any case.
     libraries : bool, optional
-        Whether the answer may call Keras, TensorFlow or poolutils. By
-        default only a non-'implement' exercise may: an 'implement' task says
-        that such a call is not credited, and the check names that rule
-        (found in the answer's code, so a fresh kernel gets the same
-        verdict). An exercise that allows Keras runs the answer in this
-        process (TensorFlow is not fork-safe), after Keras is loaded.
+        Whether the answer may call Keras, TensorFlow or poolutils, as the
+        task text says. False: the task says such a call is not credited,
+        and the check names that rule (found in the answer's code, so a
+        fresh kernel gets the same verdict). True: the task allows Keras,
+        so the answer runs in this process (TensorFlow is not fork-safe),
+        after Keras is loaded. None (default): the task says nothing.
     summarise : callable, optional
         Turns a returned value into plain data (ints, str, tuples, arrays)
         where the answer ran, e.g. a Keras model into its output shapes; the
@@ -785,7 +785,7 @@ class Check:
         self.time_limit = time_limit
         self.isolate = isolate
         self.summarise = summarise
-        self.libraries = kind != "implement" if libraries is None else libraries
+        self.libraries = libraries
         if libraries:  # Keras answers cannot run in a forked child
             self.isolate = False
             self.time_limit = max(time_limit or TIME_LIMIT, 60)
@@ -852,7 +852,7 @@ class Check:
                 Status.FAILED,
                 f"expected a function, got a {_type_name(answer)}; pass the function itself, without calling it.",
             )
-        if not self.libraries:
+        if self.libraries is False:
             called = forbidden_call(answer)
             if called is not None:
                 return self._report(
@@ -860,6 +860,7 @@ class Check:
                     f"calls {called}: this task asks for the computation itself, and calling poolutils, Keras "
                     "or TensorFlow is not credited.",
                     (f"Next: compute it with NumPy (loops are fine), then run {self.name} again.",),
+                    "forbidden_library",
                 )
         if not self.isolate:
             import keras  # noqa: F401  (loaded before the clock starts: the import takes seconds)
@@ -1117,7 +1118,7 @@ def _library_of(value: Any) -> str | None:
     if not isinstance(name, str):
         return None
     root = name.split(".")[0]
-    return name if root in _LIBRARIES and not name.startswith("poolutils.checks") else None
+    return name if root in _LIBRARIES else None
 
 
 def forbidden_call(answer: Any) -> str | None:

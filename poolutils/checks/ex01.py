@@ -48,6 +48,7 @@ def output_size_valid(n, pool_size, stride):
 check_output_size_valid = Check(
     "1.1",
     "output_size_valid",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(SIZES, "n={0}, pool_size={1}, stride={2}"),
     draw=lambda rng: make_cases(_draw_sizes(rng), "n={0}, pool_size={1}, stride={2} [drawn]"),
     reference=output_size_valid,
@@ -77,6 +78,7 @@ _SIZE_LABEL = "n={0}, pool_size={1}, stride={2}, '{3}'"
 check_output_size = Check(
     "1.2",
     "output_size",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(
         [(*row, p) for p in ("valid", "same") for row in SIZES] + [(3, 5, 1, "same")], _SIZE_LABEL
     ),
@@ -128,6 +130,7 @@ _SPLITS += [(10, 3, 4), (5, 4, 1)]
 check_same_padding_split = Check(
     "1.3",
     "same_padding_split",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(_SPLITS, "n={0}, pool_size={1}, stride={2}"),
     draw=lambda rng: make_cases(_draw_sizes(rng), "n={0}, pool_size={1}, stride={2} [drawn]"),
     reference=same_padding_split,

@@ -39,6 +39,7 @@ def avg_pool_2x2(fmap):
 check_avg_pool_2x2 = Check(
     "3.1",
     "avg_pool_2x2",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(
         [
             ("the 4x4 example map", ARTICLE_MAP),
@@ -101,6 +102,7 @@ def _draw_divisors(rng: np.random.Generator) -> list[Case]:
 check_same_divisor = Check(
     "3.2",
     "same_divisor",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(_DIVISORS, _DIVISOR_LABEL),
     draw=_draw_divisors,
     reference=same_divisor,
@@ -141,6 +143,7 @@ def avg_pool2d(fmap, pool_size, stride, padding):
 check_avg_pool2d = Check(
     "3.3",
     "avg_pool2d",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(
         [
             ("the 4x4 example map, 2x2, stride 2, 'valid'", ARTICLE_MAP, 2, 2, "valid"),

@@ -44,6 +44,7 @@ def _global_cases() -> list[Case]:
 check_global_avg_pool = Check(
     "4.1",
     "global_avg_pool",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=_global_cases,
     reference=global_avg_pool,
     oracle=lambda x: keras_oracle("global_avg", x),
@@ -155,6 +156,7 @@ def _rounded_windows(x, output_size):
 check_adaptive_avg_pool = Check(
     "4.2",
     "adaptive_avg_pool",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=_adaptive_cases,
     reference=adaptive_avg_pool,
     oracle=lambda x, o: keras_oracle("adaptive_avg", x, output_size=o),

@@ -166,6 +166,7 @@ def _windows_of(fmap: np.ndarray, pool_size: int, stride: int, padding: str) -> 
 check_max_pool_backward_2x2 = Check(
     "6.1",
     "max_pool_backward_2x2",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=_cases_2x2,
     reference=max_pool_backward_2x2,
     oracle=lambda dy, fmap: _keras_gradient("max", fmap, dy, pool_size=2),
@@ -254,6 +255,7 @@ def _int_dx(dy, fmap, pool_size, stride, padding):
 check_max_pool_backward2d = Check(
     "6.2",
     "max_pool_backward2d",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=_cases_2d,
     reference=max_pool_backward2d,
     oracle=lambda dy, x, f, s, p: _keras_gradient("max", x, dy, pool_size=f, strides=s, padding=p),
@@ -357,6 +359,7 @@ def _cases_avg() -> list[Case]:
 check_avg_pool_backward2d = Check(
     "6.3",
     "avg_pool_backward2d",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=_cases_avg,
     reference=avg_pool_backward2d,
     oracle=lambda dy, shape, f, s, p: _keras_gradient(
