@@ -93,6 +93,12 @@ check_output_size = Check(
         m.valid_formula_for_same,
         m.same_is_n,
         *(mistake.on(m.valid_only) for mistake in m.SIZE_MISTAKES),
+        Mistake(
+            lambda n, f, s, p: (n + 2 * (f // 2) - f) // s + 1 if p == "same" else (n - f) // s + 1,
+            "for 'same' you padded pool_size // 2 cells on each side, PyTorch's habit; TensorFlow pads just "
+            "enough for ceil(n / stride) windows, so 'same' gives ceil(n / stride) cells whatever the pool size.",
+            "same_symmetric_pad",
+        ),
     ),
     hints=(
         "'valid' is Exercise 1.1. For 'same', imagine enough padding that a window starts at every stride step.",

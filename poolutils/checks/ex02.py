@@ -261,8 +261,14 @@ check_max_pool_valid = Check(
     bug=m.running_max_from_zero.on(m.valid_map),
     mistakes=[
         mistake.on(m.valid_map)
-        for mistake in (m.int_buffer("max"), m.last_window_missing("max"), m.ignores_stride("max"))
-    ],
+        for mistake in (
+            m.int_buffer("max"),
+            m.last_window_missing("max"),
+            m.ignores_stride("max"),
+            m.stride_one_cropped("max"),
+        )
+    ]
+    + [m.TRUNCATED, m.CONSTANT_START],
     hints=(
         "Run it on the map -np.ones((2, 2)): what should the max be, and what does `best` start at?",
         "The running maximum must start below every value: best = -np.inf (or the window's first cell).",
