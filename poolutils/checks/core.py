@@ -982,7 +982,8 @@ class Check:
         text = mistake.explain(got) if mistake is not None and mistake.explain is not None else None
         if mistake is not None and self.bug is not None and mistake.key == self.bug.key:
             mistake = self.bug  # the same mistake in another form (a half fix): the bug is still there
-        still = self._bug_still_there(cases, outcomes) if mistake is not self.bug else None
+        # Only an answer no mistake explains here is searched for the bug on the other cases.
+        still = self._bug_still_there(cases, outcomes) if mistake is None else None
         if still is not None:
             mistake = self.bug
             details.append(f"diagnosis: the bug you were given is still there (case '{still}'): {mistake.diagnosis}")

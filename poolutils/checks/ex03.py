@@ -232,13 +232,23 @@ check_avg_pool = Check(
             ("the 4x4 example map as ints, pool 2", ARTICLE_MAP.astype(np.int64), 2),
             ("6x6 map of ints (int64), pool 3", int_map((6, 6), 82), 3),
             ("5x7 float map, pool 2", sample((5, 7), 83), 2),
+            # Halves: casting the MAP to int (instead of making the output float) cuts them off.
+            ("4x6 map of halves (float32), pool 2", halves((4, 6), 84), 2),
         ]
     ),
     reference=avg_pool,
     oracle=lambda x, f: keras_pool_map("avg", x, pool_size=f),
     compare=compare_floats,
     bug=m.int_buffer("avg").on(_square),
-    mistakes=[mistake.on(_square) for mistake in (m.floor_division, m.wrong_reduction("avg"))],
+    mistakes=[
+        *(mistake.on(_square) for mistake in (m.floor_division, m.wrong_reduction("avg"))),
+        Mistake(
+            lambda x, f: avg_pool(np.trunc(x).astype(np.int64), f).astype(float),
+            "you cast the map to int: a float map loses its fractions before it is averaged. Leave the input "
+            "as it is and make the OUTPUT a float array.",
+            "input_cast_to_int",
+        ),
+    ],
     hints=(
         "Check the dtype of `out` when fmap holds ints: what does np.zeros_like copy from fmap?",
         "np.zeros_like(fmap, ...) makes an int array for an int map, and writing 2.75 into it stores 2. "

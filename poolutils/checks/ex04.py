@@ -57,6 +57,20 @@ check_global_avg_pool = Check(
             "int_buffer",
         ),
         Mistake(
+            lambda x: x.mean(axis=(2, 3)),
+            "you averaged axes 2 and 3, as for PyTorch's channels-first (batch, channels, H, W); Keras' x is "
+            "channels-last, (batch, H, W, channels): average axes 1 and 2.",
+            "channels_first",
+        ),
+        *(
+            Mistake(
+                lambda x, axes=axes: x.mean(axis=axes),
+                f"you averaged axes {axes}; x is (batch, H, W, channels), so the spatial axes are 1 and 2.",
+                "wrong_axes",
+            )
+            for axes in ((1, 3), (0, 1), (0, 2), (0, 3))
+        ),
+        Mistake(
             lambda x: x.mean(axis=-1),
             "you averaged over the channels (axis -1); global pooling averages over the spatial "
             "axes 1 and 2 and keeps one value per channel.",
@@ -139,6 +153,22 @@ def _adaptive_with(x, output_size, bounds):
     return out
 
 
+def _adaptive_max(x, output_size):
+    rows = [
+        (i * x.shape[1] // output_size[0], -(-(i + 1) * x.shape[1] // output_size[0]))
+        for i in range(output_size[0])
+    ]
+    cols = [
+        (j * x.shape[2] // output_size[1], -(-(j + 1) * x.shape[2] // output_size[1]))
+        for j in range(output_size[1])
+    ]
+    out = np.empty((x.shape[0], len(rows), len(cols), x.shape[3]))
+    for i, (top, bottom) in enumerate(rows):
+        for j, (left, right) in enumerate(cols):
+            out[:, i, j, :] = x[:, top:bottom, left:right, :].max(axis=(1, 2))
+    return out
+
+
 def _fixed_windows(x, output_size):
     # The usual wrong idea: `out` windows of n // out cells each, side by side; the rest is dropped.
     return _adaptive_with(x, output_size, lambda i, n, out: (i * (n // out), (i + 1) * (n // out)))
@@ -167,6 +197,16 @@ check_adaptive_avg_pool = Check(
             "your output array holds ints (np.zeros_like(x...) of an int input, or dtype=int), so every mean "
             "written into it loses its fraction. Make it a float array, e.g. np.zeros((batch, out_h, out_w, channels)).",
             "int_buffer",
+        ),
+        Mistake(
+            lambda x, o: adaptive_avg_pool(x, tuple(o)[::-1]),
+            "you read output_size as (out_w, out_h); it is (out_h, out_w): the first entry is the height.",
+            "output_size_swapped",
+        ),
+        Mistake(
+            lambda x, o: _adaptive_max(x, o),
+            "you took the maximum of each window; adaptive AVERAGE pooling takes the mean.",
+            "max_not_mean",
         ),
         Mistake(
             lambda x, o: m.pool_batch(x, m.adaptive_windows_floor(x.shape[1:3], o), "avg"),
@@ -246,6 +286,12 @@ check_head_params = Check(
     oracle=_head_oracle,
     compare=compare_exact,
     mistakes=(
+        Mistake(
+            lambda h, w, c, k: (head_params(h, w, c, k)[0], 0),
+            "gap_params counts GlobalAveragePooling2D() AND the Dense(classes) after it: the pooling has no "
+            "parameters, but that Dense has channels * classes + classes.",
+            "gap_only",
+        ),
         Mistake(
             lambda h, w, c, k: (h * w * c * k, c * k),
             "you forgot the biases: Dense adds one per class (+ classes) to both counts.",
@@ -354,6 +400,18 @@ def _head_oracle(channels: int, classes: int) -> dict:
     return summarise_head(model)
 
 
+_ACTIVATION_LAYERS = ("Softmax", "Activation", "ReLU")
+
+
+def _output_activation(got: dict) -> str | None:
+    # Logits or not is decided by the last layer: an activation layer, or the last layer's own activation.
+    layers = got.get("layers", ())
+    if layers and layers[-1] in _ACTIVATION_LAYERS:
+        return layers[-1]
+    last = got.get("activations", ())[-1:]
+    return last[0] if last and last[0] != "linear" and layers and layers[-1] in ("Dense", "Conv2D") else None
+
+
 def _compare_head(expected: dict, got: object) -> str | None:
     if not isinstance(got, dict) or got.get("type") != "Model":
         kind = got.get("type") if isinstance(got, dict) else type(got).__name__
@@ -371,11 +429,10 @@ def _compare_head(expected: dict, got: object) -> str | None:
             return (
                 f"on a batch of two {height}x{width} maps the head returned {shape}; expected (2, {classes})"
             )
-    squashed = [a for a in got.get("activations", ()) if a != "linear"]
-    squashed += [name for name in got["layers"] if name in ("Softmax", "Activation", "ReLU")]
-    if squashed:
+    squashed = _output_activation(got)
+    if squashed is not None:
         return (
-            f"the head applies {squashed[-1]}, so it returns squashed scores, not logits; leave the last Dense "
+            f"the head ends with {squashed}, so it returns squashed scores, not logits; leave the last Dense "
             "without an activation"
         )
     budget = (channels + 1) * classes
@@ -400,12 +457,7 @@ check_gap_head = Check(
             "logits are the raw scores of Dense(classes); a softmax (or any activation) after it turns them into "
             "probabilities, which a loss with from_logits=True would squash twice.",
             "not_logits",
-            test=model_summary_test(
-                lambda got: (
-                    any(a != "linear" for a in got.get("activations", ()))
-                    or any(name in ("Softmax", "Activation", "ReLU") for name in got["layers"])
-                )
-            ),
+            test=model_summary_test(lambda got: _output_activation(got) is not None),
         ),
         Mistake(
             None,

@@ -535,7 +535,7 @@ def _patterns(mode: str) -> tuple[Mistake, ...]:
 
 def map_2x2_mistakes(mode: str) -> tuple[Mistake, ...]:
     """The mistakes of 2x2, stride 2, 'valid' pooling of one map (Exercises 2.1 and 3.1)."""
-    specific = (running_max_from_zero,) if mode == "max" else (floor_division, _sum_only, _half_divisor)
+    specific = (running_max_from_zero,) if mode == "max" else (floor_division, _sum_only, _half_divisor, _median)
     found = (
         height_width_swapped(mode),
         partial_window_kept(mode),
@@ -547,6 +547,15 @@ def map_2x2_mistakes(mode: str) -> tuple[Mistake, ...]:
         stride_one_cropped(mode),
     )
     return (*(m.on(fixed(2, 2, "valid")) for m in found), *_patterns(mode))
+
+
+@mistake("median", "you took the median of each window; average pooling takes the mean (sum / cells).")
+def _median(x: np.ndarray, f: Any, s: Any, p: str) -> np.ndarray:
+    windows = pool_windows(np.shape(x), f, s, p)
+    out = np.empty(windows.output_shape)
+    for pos in np.ndindex(*windows.output_shape):
+        out[pos] = np.median([x[tuple(cell)] for cell in windows.window(pos).real_cells])
+    return out
 
 
 @mistake("summed", "you summed each window without dividing by its number of cells.")

@@ -220,8 +220,15 @@ def c_first_item(x, pool_size, strides, padding):
 
 
 def c_channels_first(x, pool_size, strides, padding):
-    y = c_right(x.transpose(0, 3, 1, 2), pool_size, strides, padding)
-    return y.transpose(0, 2, 3, 1)
+    b, ch, h, w = x.shape  # read in PyTorch's (batch, channels, H, W) layout
+    (ph, pw), (sh, sw) = pool_size, strides
+    (oh, top), (ow, left) = _out_and_pad(h, ph, sh, padding), _out_and_pad(w, pw, sw, padding)
+    out = np.zeros((b, ch, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            r, c = i * sh - top, j * sw - left
+            out[:, :, i, j] = x[:, :, max(r, 0) : r + ph, max(c, 0) : c + pw].max(axis=(2, 3))
+    return out
 
 
 def c_zero_pad(x, pool_size, strides, padding):
