@@ -58,7 +58,10 @@ def _max_routed(
         values = np.array([fmap[r, c] if ok else padding_value for (r, c), ok in zip(cells, inside)])
         hits = np.flatnonzero(values == values.max())
         by_column = sorted(hits, key=lambda k: (cells[k][1], cells[k][0]))[:1]
-        chosen = {"first": hits[:1], "last": hits[-1:], "split": hits, "all": hits, "column": by_column}[rule]
+        dropped = hits[:1] if len(hits) == 1 else hits[:0]
+        chosen = {"first": hits[:1], "last": hits[-1:], "split": hits, "all": hits, "column": by_column}.get(
+            rule, dropped
+        )
         share = dy[pos] / len(hits) if rule == "split" else dy[pos]
         for k in chosen:
             if not inside[k]:  # a padding zero won: its gradient is lost
@@ -74,6 +77,11 @@ _SHIFTED = m.shifted_windows("max")
 # The tie rules a learner's backward pass may follow instead of TensorFlow's first maximum in row-major
 # order: each defined once, as (key, diagnosis), for every max-pooling backward exercise.
 TIE_RULES = {
+    "drop": (
+        "tie_dropped",
+        "a window with several maxima got no gradient at all; it must still send dy[i, j], whole, to one "
+        "cell: the first maximum in row-major order.",
+    ),
     "column": (
         "tie_column_major",
         "at a tie you gave the gradient to the first maximum going down the COLUMNS; TensorFlow takes the "
@@ -141,10 +149,20 @@ def _cases_2x2() -> list[Case]:
             _SATURATED,
         ),
     ]
-    return [
+    cases = [
         Case(label, (_upstream((x.shape[0] // 2, x.shape[1] // 2), 170 + i), x))
         for i, (label, x) in enumerate(specs)
     ]
+    # An int map and fractional gradients: a dx made with np.zeros_like(fmap) would truncate them.
+    ints = np.random.default_rng(176).integers(-9, 10, size=(4, 4)).astype(np.int64)
+    return [*cases, Case("4x4 map of ints (int64), dy in quarters", (_upstream((2, 2), 177) / 4, ints))]
+
+
+def _spread_2x2(dy: np.ndarray, fmap: np.ndarray) -> np.ndarray:
+    # Average pooling's backward pass: dy shared by the 4 cells of its window.
+    dx = np.zeros(fmap.shape)
+    dx[: 2 * dy.shape[0], : 2 * dy.shape[1]] = np.kron(dy, np.ones((2, 2))) / 4
+    return dx
 
 
 # Every 2x2 block holds a tie at the positive value 6 at (0, 1) and (1, 0): row-major order picks the
@@ -172,7 +190,19 @@ check_max_pool_backward_2x2 = Check(
     oracle=lambda dy, fmap: _keras_gradient("max", fmap, dy, pool_size=2),
     compare=compare_floats,
     mistakes=(
-        *(tie_mistake(rule, _windows_2x2) for rule in ("column", "last", "split", "all")),
+        *(tie_mistake(rule, _windows_2x2) for rule in ("column", "last", "split", "all", "drop")),
+        Mistake(
+            _spread_2x2,
+            "you shared dy[i, j] among the 4 cells of the window, as average pooling does; max pooling sends "
+            "it, whole, to the window's maximum only.",
+            "spread_like_average",
+        ),
+        Mistake(
+            lambda dy, fmap: _max_routed(dy, fmap, _windows_2x2(fmap), dtype=fmap.dtype),
+            "your dx holds ints (np.zeros_like(fmap) of an int map, or dtype=int), so every gradient written "
+            "into it loses its fraction. Make dx a float array: np.zeros(fmap.shape).",
+            "int_buffer",
+        ),
         Mistake(
             lambda dy, f: np.where(_max_routed(np.ones_like(dy), f, _windows_2x2(f)) > 0, f, 0.0),
             "dx holds the input's values at the maxima; it must hold the upstream gradient dy[i, j] there.",
@@ -455,7 +485,7 @@ check_mask_backward = Check(
         "more times. Keep only the first maximum.",
         "mask_all_ties",
     ),
-    mistakes=(*(tie_mistake(rule, _windows_2x2) for rule in ("column", "last", "split")),),
+    mistakes=(*(tie_mistake(rule, _windows_2x2) for rule in ("column", "last", "split", "drop")),),
     hints=(
         "Run it on fmap = np.array([[6., 6.], [0., 1.]]) and dy = np.array([[1.]]): how many cells get the 1? "
         "Which one should?",
@@ -516,6 +546,11 @@ check_dx_by_hand = value_check(
             "values_not_gradients",
             np.where(_routed() > 0, ROUTING_MAP, 0.0),
             "dx holds the upstream gradients dy[i, j] (summed), not the input's values at the maxima.",
+        ),
+        (
+            "dy_copied",
+            np.pad(ROUTING_DY, ((0, 2), (0, 2))),
+            "dx has the INPUT's shape, and dy[i, j] goes to the maximum of window (i, j), not to cell (i, j).",
         ),
         *grid_mistakes(lambda: _keras_gradient("max", ROUTING_MAP, ROUTING_DY, pool_size=3, strides=1)),
     ),

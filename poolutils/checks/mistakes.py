@@ -535,7 +535,9 @@ def _patterns(mode: str) -> tuple[Mistake, ...]:
 
 def map_2x2_mistakes(mode: str) -> tuple[Mistake, ...]:
     """The mistakes of 2x2, stride 2, 'valid' pooling of one map (Exercises 2.1 and 3.1)."""
-    specific = (running_max_from_zero,) if mode == "max" else (floor_division, _sum_only, _half_divisor, _median)
+    specific = (
+        (running_max_from_zero,) if mode == "max" else (floor_division, _sum_only, _half_divisor, _median)
+    )
     found = (
         height_width_swapped(mode),
         partial_window_kept(mode),
@@ -690,6 +692,10 @@ TRUNCATED = Mistake(
 )
 
 
+#: Patterns tried on every function answer when none of its check's mistakes explains it.
+FALLBACKS = (TRUNCATED,)
+
+
 def _constant_start(truth: Any, got: Any) -> float | None:
     # Every wrong cell holds one constant above the truth there: a running max that started at it.
     got, truth = _as_array(got).astype(float), _as_array(truth).astype(float)
@@ -707,9 +713,11 @@ CONSTANT_START = Mistake(
     None,
     "your running maximum starts at a constant that beats the window's own values.",
     "running_max_from_zero",
-    explain=lambda got: "your running maximum starts at a constant, and wherever a window's values are all "
-    "below it that constant is returned instead of the window's max. Start from the window's first value "
-    "(or -np.inf), or take window.max().",
+    explain=lambda got: (
+        "your running maximum starts at a constant, and wherever a window's values are all "
+        "below it that constant is returned instead of the window's max. Start from the window's first value "
+        "(or -np.inf), or take window.max()."
+    ),
     relation=lambda truth, got: _constant_start(truth, got) is not None,
 )
 
@@ -723,17 +731,23 @@ def batch_patterns(mode: str) -> tuple[Mistake, ...]:
             "every channel holds the same values: you reduced over the channels too (an axis tuple with 3, or "
             "a window slice that kept all channels). Reduce the two spatial axes only, axis=(1, 2).",
             "channels_reduced",
-            relation=lambda truth, got: _as_array(got).shape == np.shape(truth)
-            and np.shape(truth)[-1] > 1
-            and bool(np.allclose(got, np.broadcast_to(reduce(truth, axis=-1, keepdims=True), np.shape(truth)))),
+            relation=lambda truth, got: (
+                _as_array(got).shape == np.shape(truth)
+                and np.shape(truth)[-1] > 1
+                and bool(
+                    np.allclose(got, np.broadcast_to(reduce(truth, axis=-1, keepdims=True), np.shape(truth)))
+                )
+            ),
         ),
         Mistake(
             None,
             "every batch item holds the first item's result: pool each item of the batch, x[b], on its own.",
             "first_item_only",
-            relation=lambda truth, got: _as_array(got).shape == np.shape(truth)
-            and np.shape(truth)[0] > 1
-            and bool(np.allclose(got, np.broadcast_to(np.asarray(truth)[:1], np.shape(truth)))),
+            relation=lambda truth, got: (
+                _as_array(got).shape == np.shape(truth)
+                and np.shape(truth)[0] > 1
+                and bool(np.allclose(got, np.broadcast_to(np.asarray(truth)[:1], np.shape(truth))))
+            ),
         ),
     )
 

@@ -41,7 +41,7 @@ from poolutils.checks.core import Mistake, keras_pool_map
 from poolutils.windows import axis_windows
 
 #: Lesson headings a grid diagnosis links back to (see :mod:`poolutils.checks.lessons`).
-LESSON_KEYS = ("rounded", "one_cell_off", "transposed", "shifted", "cells_off")
+LESSON_KEYS = ("rounded", "one_cell_off", "transposed", "flipped", "shifted", "cells_off")
 
 # At most this many wrong cells are named one by one; more is a pattern, not a slip.
 MAX_NAMED_CELLS = 3
@@ -82,12 +82,12 @@ def grid_mistakes(
     Returns
     -------
     tuple of Mistake
-        ``rounded``, ``one_cell_off``, ``transposed``, ``shifted``,
-        ``cells_off``, in the order the checker tries them.
+        ``rounded``, ``one_cell_off``, ``transposed``, ``flipped``,
+        ``shifted``, ``cells_off``, in the order the checker tries them.
 
     Examples
     --------
-    >>> shifted = grid_mistakes(lambda: [[1, 2], [3, 4]])[3]
+    >>> shifted = grid_mistakes(lambda: [[1, 2], [3, 4]])[4]
     >>> shifted.test([[3, 4], [0, 0]]), shifted.explain([[3, 4], [0, 0]])
     (True, 'your grid is the expected one shifted up by one row: each row of yours is the next row of Keras.')
     """
@@ -170,6 +170,17 @@ def grid_mistakes(
         ),
         Mistake(
             None,
+            "your grid is Keras' grid flipped: its rows (or columns) are in reverse order; row 0 is the top.",
+            "flipped",
+            test=lambda got: (
+                (grid := _grid(got)) is not None
+                and grid.ndim == 2
+                and not _close_any(grid, truth())
+                and (_close(grid, truth()[::-1]) or _close(grid, truth()[:, ::-1]))
+            ),
+        ),
+        Mistake(
+            None,
             "your grid is the expected one shifted by one row or column.",
             "shifted",
             test=lambda got: shift_of(got) is not None,
@@ -246,7 +257,7 @@ def pooling_grid_mistakes(setting: PoolSetting) -> tuple[Mistake, ...]:
     >>> s = PoolSetting(np.arange(16.0).reshape(4, 4), "max", 2, 2)
     >>> [m.key for m in pooling_grid_mistakes(s)]  # doctest: +NORMALIZE_WHITESPACE
     ['config_same_for_valid', 'config_stride_1', 'config_pooled_twice', 'config_avg_for_max',
-     'rounded', 'one_cell_off', 'transposed', 'shifted', 'cells_off']
+     'rounded', 'one_cell_off', 'transposed', 'flipped', 'shifted', 'cells_off']
     """
     other = "avg" if setting.mode == "max" else "max"
     flipped = "valid" if setting.padding == "same" else "same"
