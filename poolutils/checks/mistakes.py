@@ -692,18 +692,26 @@ TRUNCATED = Mistake(
 )
 
 
+def constant_pad_wins(truth: Any, got: Any) -> bool:
+    """Whether ``got`` is the truth with some windows replaced by one constant above them: a padding value that won."""
+    return _constant_start(truth, got, everywhere=False) is not None
+
+
 #: Patterns tried on every function answer when none of its check's mistakes explains it.
 FALLBACKS = (TRUNCATED,)
 
 
-def _constant_start(truth: Any, got: Any) -> float | None:
-    # Every wrong cell holds one constant above the truth there: a running max that started at it.
+def _constant_start(truth: Any, got: Any, everywhere: bool = True) -> float | None:
+    # Every wrong cell holds one constant above the truth there: a running max that started at it
+    # (``everywhere``: no right cell is below it), or a padding value that beat a border window's cells.
     got, truth = _as_array(got).astype(float), _as_array(truth).astype(float)
     if got.shape != truth.shape:
         return None
     wrong = ~np.isclose(got, truth)
     values = np.unique(got[wrong])
-    if len(values) != 1 or not (got[wrong] > truth[wrong]).all() or not (truth[~wrong] >= values[0]).all():
+    if len(values) != 1 or not (got[wrong] > truth[wrong]).all():
+        return None
+    if everywhere and not (truth[~wrong] >= values[0]).all():
         return None
     return float(values[0])
 
