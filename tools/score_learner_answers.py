@@ -74,8 +74,10 @@ def score(modules: list[str], misses: bool) -> dict[str, list[int]]:
                     row[3] += 1
                     row[4] += ok
                 if misses and not ok:
-                    print(f"MISS {label} {answer.exercise} {answer.note!r} expect={answer.expect}: "
-                          f"{report.line} [mistake={report.mistake}]")
+                    print(
+                        f"MISS {label} {answer.exercise} {answer.note!r} expect={answer.expect}: "
+                        f"{report.line} [mistake={report.mistake}]"
+                    )
     return counts
 
 
@@ -86,7 +88,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("notebooks", nargs="*", type=int, default=[1, 2, 3, 4, 6, 8])
     args = parser.parse_args(argv)
     prefix = "fresh_ex" if args.set == "fresh" else "ex"
-    modules = [f"{prefix}{n:02d}" for n in args.notebooks if (ROOT / "tests" / "learner_answers" / f"{prefix}{n:02d}.py").exists()]
+    modules = [
+        f"{prefix}{n:02d}"
+        for n in args.notebooks
+        if (ROOT / "tests" / "learner_answers" / f"{prefix}{n:02d}.py").exists()
+    ]
     sys.path.insert(0, str(ROOT))
     os.environ.pop("POOLUTILS_GRADING", None)
     counts = score(modules, args.misses)
@@ -98,7 +104,9 @@ def main(argv: list[str]) -> int:
             continue
         total = [a + b for a, b in zip(total, row)]
         print(f"{group:<14}{_rate(row[0], row[1]):>16}{_rate(row[2], row[3]):>16}{_rate(row[4], row[3]):>16}")
-    print(f"{'all':<14}{_rate(total[0], total[1]):>16}{_rate(total[2], total[3]):>16}{_rate(total[4], total[3]):>16}")
+    print(
+        f"{'all':<14}{_rate(total[0], total[1]):>16}{_rate(total[2], total[3]):>16}{_rate(total[4], total[3]):>16}"
+    )
     return 0
 
 

@@ -129,7 +129,10 @@ def b_same_like_valid(fmap, pool_size, stride, padding):
     oh, ow = (h - pool_size) // stride + 1, (w - pool_size) // stride + 1
     return np.array(
         [
-            [fmap[i * stride : i * stride + pool_size, j * stride : j * stride + pool_size].max() for j in range(ow)]
+            [
+                fmap[i * stride : i * stride + pool_size, j * stride : j * stride + pool_size].max()
+                for j in range(ow)
+            ]
             for i in range(oh)
         ]
     )
@@ -176,10 +179,7 @@ def c_right(x, pool_size, strides, padding):
 
 def c_right_per_map(x, pool_size, strides, padding):
     maps = [
-        [
-            _pool_rect(x[n, :, :, k], pool_size, strides, padding)
-            for k in range(x.shape[3])
-        ]
+        [_pool_rect(x[n, :, :, k], pool_size, strides, padding) for k in range(x.shape[3])]
         for n in range(x.shape[0])
     ]
     return np.array(maps).transpose(0, 2, 3, 1)
@@ -187,10 +187,16 @@ def c_right_per_map(x, pool_size, strides, padding):
 
 def _pool_rect(m, pool_size, strides, padding):
     (ph, pw), (sh, sw) = pool_size, strides
-    (oh, top), (ow, left) = _out_and_pad(m.shape[0], ph, sh, padding), _out_and_pad(m.shape[1], pw, sw, padding)
+    (oh, top), (ow, left) = (
+        _out_and_pad(m.shape[0], ph, sh, padding),
+        _out_and_pad(m.shape[1], pw, sw, padding),
+    )
     return np.array(
         [
-            [m[max(i * sh - top, 0) : i * sh - top + ph, max(j * sw - left, 0) : j * sw - left + pw].max() for j in range(ow)]
+            [
+                m[max(i * sh - top, 0) : i * sh - top + ph, max(j * sw - left, 0) : j * sw - left + pw].max()
+                for j in range(ow)
+            ]
             for i in range(oh)
         ]
     )
@@ -282,7 +288,9 @@ def d_map_min_wrong_dtype(fmap, pool_size, stride):
 
 
 def d_window_max_but_stride_lost(fmap, pool_size, stride):
-    return _given(fmap, pool_size, 1, lambda f, r, c: -np.inf)[: (fmap.shape[0] - pool_size) // stride + 1, : (fmap.shape[1] - pool_size) // stride + 1]
+    return _given(fmap, pool_size, 1, lambda f, r, c: -np.inf)[
+        : (fmap.shape[0] - pool_size) // stride + 1, : (fmap.shape[1] - pool_size) // stride + 1
+    ]
 
 
 RIGHT = [

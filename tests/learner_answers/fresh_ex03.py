@@ -45,7 +45,9 @@ def a_int_div(fmap):
 
 def a_div_2(fmap):
     h, w = fmap.shape[0] // 2, fmap.shape[1] // 2
-    return np.array([[fmap[2 * i : 2 * i + 2, 2 * j : 2 * j + 2].sum() / 2 for j in range(w)] for i in range(h)])
+    return np.array(
+        [[fmap[2 * i : 2 * i + 2, 2 * j : 2 * j + 2].sum() / 2 for j in range(w)] for i in range(h)]
+    )
 
 
 def a_median(fmap):
@@ -96,7 +98,9 @@ def b_pad_before(height, width, pool_size, stride):
         out = -(-n // stride)
         total = max((out - 1) * stride + pool_size - n, 0)
         before = total - total // 2
-        return np.array([min(i * stride - before + pool_size, n) - max(i * stride - before, 0) for i in range(out)])
+        return np.array(
+            [min(i * stride - before + pool_size, n) - max(i * stride - before, 0) for i in range(out)]
+        )
 
     return np.outer(counts(height), counts(width))
 
@@ -113,7 +117,9 @@ def b_no_clamp(height, width, pool_size, stride):
     def counts(n):
         out = -(-n // stride)
         before = ((out - 1) * stride + pool_size - n) // 2
-        return np.array([min(i * stride - before + pool_size, n) - max(i * stride - before, 0) for i in range(out)])
+        return np.array(
+            [min(i * stride - before + pool_size, n) - max(i * stride - before, 0) for i in range(out)]
+        )
 
     return np.outer(counts(height), counts(width))
 
@@ -154,7 +160,9 @@ def c_nan_pad(fmap, pool_size, stride, padding):
     oh, ow = -(-h // stride), -(-w // stride)
     th, tw = max((oh - 1) * stride + pool_size - h, 0), max((ow - 1) * stride + pool_size - w, 0)
     p = np.pad(fmap.astype(float), ((th // 2, th - th // 2), (tw // 2, tw - tw // 2)), constant_values=np.nan)
-    return np.nanmean(sliding_window_view(p, (pool_size, pool_size))[::stride, ::stride], axis=(2, 3))[:oh, :ow]
+    return np.nanmean(sliding_window_view(p, (pool_size, pool_size))[::stride, ::stride], axis=(2, 3))[
+        :oh, :ow
+    ]
 
 
 def c_int_buffer(fmap, pool_size, stride, padding):
@@ -255,7 +263,11 @@ RIGHT = [
     A("3.6", [3, 2, "same"], note="a list"),
     A("3.6", (4, 2, "same"), note="4x4, stride 2, 'same': 4 outputs, windows overlap"),
     A("3.2", b_float, note="a float array of whole numbers: the values are right"),
-    A("3.2", b_no_clamp, note="unclamped split: with a negative total every window stays inside, same counts"),
+    A(
+        "3.2",
+        b_no_clamp,
+        note="unclamped split: with a negative total every window stays inside, same counts",
+    ),
 ]
 
 WRONG = [

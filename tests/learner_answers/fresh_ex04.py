@@ -124,9 +124,15 @@ def h_right(height, width, channels, classes):
 def h_keras(height, width, channels, classes):
     import keras
 
-    flat = keras.Sequential([keras.Input((height, width, channels)), keras.layers.Flatten(), keras.layers.Dense(classes)])
+    flat = keras.Sequential(
+        [keras.Input((height, width, channels)), keras.layers.Flatten(), keras.layers.Dense(classes)]
+    )
     gap = keras.Sequential(
-        [keras.Input((height, width, channels)), keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(classes)]
+        [
+            keras.Input((height, width, channels)),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(classes),
+        ]
     )
     return (flat.count_params(), gap.count_params())
 
@@ -158,7 +164,11 @@ def head_right(channels, classes):
     import keras
 
     return keras.Sequential(
-        [keras.Input((None, None, channels)), keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(classes)]
+        [
+            keras.Input((None, None, channels)),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(classes),
+        ]
     )
 
 
@@ -174,7 +184,11 @@ def head_conv1x1(channels, classes):
     import keras
 
     return keras.Sequential(
-        [keras.Input((None, None, channels)), keras.layers.Conv2D(classes, 1), keras.layers.GlobalAveragePooling2D()]
+        [
+            keras.Input((None, None, channels)),
+            keras.layers.Conv2D(classes, 1),
+            keras.layers.GlobalAveragePooling2D(),
+        ]
     )
 
 

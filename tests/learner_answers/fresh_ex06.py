@@ -129,7 +129,10 @@ def b2_assign(dy, fmap, pool_size, stride, padding):
 def b2_zero_pad(dy, fmap, pool_size, stride, padding):
     h, w = fmap.shape
     (oh, top), (ow, left) = (_plan(n, pool_size, stride, padding) for n in fmap.shape)
-    bottom, right = max((oh - 1) * stride + pool_size - h - top, 0), max((ow - 1) * stride + pool_size - w - left, 0)
+    bottom, right = (
+        max((oh - 1) * stride + pool_size - h - top, 0),
+        max((ow - 1) * stride + pool_size - w - left, 0),
+    )
     p = np.pad(fmap.astype(float), ((top, bottom), (left, right)))
     dxp = np.zeros(p.shape)
     for i in range(oh):
@@ -143,7 +146,9 @@ def b2_zero_pad(dy, fmap, pool_size, stride, padding):
 def b2_pad_before(dy, fmap, pool_size, stride, padding):
     h, w = fmap.shape
     oh, ow = (_plan(n, pool_size, stride, padding)[0] for n in fmap.shape)
-    tot = [max((o - 1) * stride + pool_size - n, 0) if padding == "same" else 0 for o, n in ((oh, h), (ow, w))]
+    tot = [
+        max((o - 1) * stride + pool_size - n, 0) if padding == "same" else 0 for o, n in ((oh, h), (ow, w))
+    ]
     top, left = (t - t // 2 for t in tot)
     dx = np.zeros(fmap.shape)
     for i in range(oh):
@@ -300,11 +305,26 @@ WRONG = [
     A("6.3", b3_int_dx, "int_buffer", "floored to ints"),
     A("6.4", [[0, 0, 0, 0], [0, 0, 6, 0], [0, 0, 0, 0], [0, 0, 0, 3]], "one_cell_off", "the 4 written as 3"),
     A("6.4", [[0, 0, 0, 0], [0, 0, 0, 0], [0, 6, 0, 0], [0, 0, 0, 4]], "tie_column_major", "the other 7"),
-    A("6.4", [[0, 0, 0, 0], [0, 0, 3, 0], [0, 0, 0, 0], [0, 0, 0, 4]], "overlap_assigned", "only the last window"),
+    A(
+        "6.4",
+        [[0, 0, 0, 0], [0, 0, 3, 0], [0, 0, 0, 0], [0, 0, 0, 4]],
+        "overlap_assigned",
+        "only the last window",
+    ),
     A("6.4", [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 6, 0], [0, 0, 0, 4]], "cells_off", "6 on the 5"),
     A("6.4", [[0, 0, 0, 4], [0, 0, 0, 0], [0, 0, 6, 0], [0, 0, 0, 0]], "flipped", "rows upside down"),
-    A("6.4", [[1, 2, 0, 0], [3, 4, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], "dy_copied", "dy copied into the corner"),
-    A("6.4", [[0, 0, 0, 0], [0, 0, 6, 0], [0, 0, 0, 0], [0, 0, 0, 4], [0, 0, 0, 0]], "says:expected shape", "5 rows"),
+    A(
+        "6.4",
+        [[1, 2, 0, 0], [3, 4, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+        "dy_copied",
+        "dy copied into the corner",
+    ),
+    A(
+        "6.4",
+        [[0, 0, 0, 0], [0, 0, 6, 0], [0, 0, 0, 0], [0, 0, 0, 4], [0, 0, 0, 0]],
+        "says:expected shape",
+        "5 rows",
+    ),
     A("6.5", m_unchanged, "mask_all_ties", "handed in unchanged"),
     A("6.5", m_divide_by_ties, "tie_split", "half fix: split among ties"),
     A("6.5", m_last, "tie_last", "last max"),

@@ -18,7 +18,10 @@ def t_right(fmap, kernel_size, stride, padding):
     out = np.zeros((oh, ow))
     for i in range(oh):
         for j in range(ow):
-            out[i, j] = p[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].sum() / kernel_size**2
+            out[i, j] = (
+                p[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].sum()
+                / kernel_size**2
+            )
     return out
 
 
@@ -34,7 +37,10 @@ def t_real_cells(fmap, kernel_size, stride, padding):
     oh, ow = (p.shape[0] - kernel_size) // stride + 1, (p.shape[1] - kernel_size) // stride + 1
     return np.array(
         [
-            [np.nanmean(p[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size]) for j in range(ow)]
+            [
+                np.nanmean(p[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size])
+                for j in range(ow)
+            ]
             for i in range(oh)
         ]
     )
@@ -54,7 +60,13 @@ def t_pad_after(fmap, kernel_size, stride, padding):
     p = np.pad(fmap.astype(float), ((0, 2 * padding), (0, 2 * padding)))
     oh, ow = (p.shape[0] - kernel_size) // stride + 1, (p.shape[1] - kernel_size) // stride + 1
     return np.array(
-        [[p[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].mean() for j in range(ow)] for i in range(oh)]
+        [
+            [
+                p[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].mean()
+                for j in range(ow)
+            ]
+            for i in range(oh)
+        ]
     )
 
 
@@ -62,7 +74,13 @@ def t_no_pad(fmap, kernel_size, stride, padding):
     f = fmap.astype(float)
     oh, ow = (f.shape[0] - kernel_size) // stride + 1, (f.shape[1] - kernel_size) // stride + 1
     return np.array(
-        [[f[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].mean() for j in range(ow)] for i in range(oh)]
+        [
+            [
+                f[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].mean()
+                for j in range(ow)
+            ]
+            for i in range(oh)
+        ]
     )
 
 
@@ -70,7 +88,13 @@ def t_edge_pad(fmap, kernel_size, stride, padding):
     p = np.pad(fmap.astype(float), padding, mode="edge")
     oh, ow = (p.shape[0] - kernel_size) // stride + 1, (p.shape[1] - kernel_size) // stride + 1
     return np.array(
-        [[p[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].mean() for j in range(ow)] for i in range(oh)]
+        [
+            [
+                p[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].mean()
+                for j in range(ow)
+            ]
+            for i in range(oh)
+        ]
     )
 
 
@@ -79,7 +103,13 @@ def t_ceil_out(fmap, kernel_size, stride, padding):
     oh = math.ceil((p.shape[0] - kernel_size) / stride) + 1
     ow = math.ceil((p.shape[1] - kernel_size) / stride) + 1
     return np.array(
-        [[p[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].mean() for j in range(ow)] for i in range(oh)]
+        [
+            [
+                p[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].mean()
+                for j in range(ow)
+            ]
+            for i in range(oh)
+        ]
     )
 
 
@@ -126,7 +156,9 @@ def _given(fmap, kernel_size, stride, padded):
     out = np.empty((out_h, out_w))
     for i in range(out_h):
         for j in range(out_w):
-            out[i, j] = padded[i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].max()
+            out[i, j] = padded[
+                i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size
+            ].max()
     return out
 
 
@@ -148,7 +180,9 @@ def p_minus_one(fmap, kernel_size, stride, padding):
 
 
 def p_after_only(fmap, kernel_size, stride, padding):
-    return _given(fmap, kernel_size, stride, np.pad(fmap, ((0, 2 * padding), (0, 2 * padding)), constant_values=-np.inf))
+    return _given(
+        fmap, kernel_size, stride, np.pad(fmap, ((0, 2 * padding), (0, 2 * padding)), constant_values=-np.inf)
+    )
 
 
 def p_nan(fmap, kernel_size, stride, padding):
