@@ -842,7 +842,9 @@ class Check:
 
         help_.remember(self)
         if "keras" not in sys.modules:
-            print("Loading Keras to compute the expected values (the first check in a kernel takes a few seconds)...")
+            print(
+                "Loading Keras to compute the expected values (the first check in a kernel takes a few seconds)..."
+            )
         print(self.evaluate(answer))
 
     def evaluate(self, answer: Any) -> Report:
@@ -986,7 +988,9 @@ class Check:
         still = self._bug_still_there(cases, outcomes) if mistake is None else None
         if still is not None:
             mistake = self.bug
-            details.append(f"diagnosis: the bug you were given is still there (case '{still}'): {mistake.diagnosis}")
+            details.append(
+                f"diagnosis: the bug you were given is still there (case '{still}'): {mistake.diagnosis}"
+            )
         elif mistake is not None and mistake is self.bug:
             details.append(f"diagnosis: the bug is still there: {text or mistake.diagnosis}")
         elif mistake is not None:
