@@ -2,8 +2,8 @@
 
 The notebook is written into the server's temporary copy (never into the
 repository): the setup cell of an exercise notebook and one wrong answer's
-check. The learner then types ``hint(1)`` into the empty cell below and runs
-it with Shift+Enter, as the README tells them to.
+check. The learner then adds a cell below, types ``hint(1)`` and runs it with
+Shift+Enter, as the README tells them to.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ NAME = "hint_after_a_failure.ipynb"
 CELLS = [
     "from poolutils.checks import hint, solution\nfrom poolutils.checks.ex02 import check_predicted_negative",
     "check_predicted_negative([[-1, -3], [-7, -8]])",
-    "",
 ]
 OUTPUT_OF_LAST_CELL_JS = """() => {
     const cells = [...window.jupyterapp.shell.currentWidget.content.model.cells];
@@ -56,8 +55,11 @@ def test_hint_typed_after_a_failure_answers_for_that_exercise(page, lab: Lab):
     )
     assert "❌ Exercise 2.6" in json.dumps(check_output, ensure_ascii=False)
 
-    # Type into the empty last cell, as a learner would, and run it.
-    page.locator(".jp-Cell").last.locator(".cm-content").click()
+    # Add a cell below the failed check, type into it as a learner would, and run it.
+    page.locator(".jp-Cell").last.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
     page.keyboard.type("hint(1)")
     page.keyboard.press("Shift+Enter")
     page.wait_for_function(
