@@ -199,11 +199,6 @@ check_adaptive_avg_pool = Check(
             "int_buffer",
         ),
         Mistake(
-            lambda x, o: adaptive_avg_pool(x, tuple(o)[::-1]),
-            "you read output_size as (out_w, out_h); it is (out_h, out_w): the first entry is the height.",
-            "output_size_swapped",
-        ),
-        Mistake(
             lambda x, o: _adaptive_max(x, o),
             "you took the maximum of each window; adaptive AVERAGE pooling takes the mean.",
             "max_not_mean",

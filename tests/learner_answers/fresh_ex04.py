@@ -277,7 +277,7 @@ WRONG = [
     A("4.2", ad_zeros_like, "int_buffer", "zeros_like of an int input"),
     A("4.2", ad_int_division, "window_end_floor", "floor for both bounds"),
     A("4.2", ad_fixed_stride, "fixed_windows", "n // out windows"),
-    A("4.2", ad_hw_swapped, "output_size_swapped", "output_size read as (out_w, out_h)"),
+    A("4.2", ad_hw_swapped, "height_width_swapped", "output_size read as (out_w, out_h)"),
     A("4.2", ad_max, "max_not_mean", "max instead of mean"),
     A("4.3", h_no_bias, "no_biases", "no biases"),
     A("4.3", h_swapped, "order_swapped", "order swapped"),
