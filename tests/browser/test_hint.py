@@ -23,9 +23,10 @@ CELLS = [
     "from poolutils.checks import hint, solution\nfrom poolutils.checks.ex02 import check_predicted_negative",
     "check_predicted_negative([[-1, -3], [-7, -8]])",
 ]
-OUTPUT_OF_LAST_CELL_JS = """() => {
+# Shift+Enter on the last cell runs it and adds an empty cell below: the typed cell is the third.
+OUTPUT_OF_HINT_CELL_JS = """() => {
     const cells = [...window.jupyterapp.shell.currentWidget.content.model.cells];
-    return cells[cells.length - 1].outputs.toJSON();
+    return cells.length > 2 ? cells[2].outputs.toJSON() : [];
 }"""
 
 
@@ -63,10 +64,11 @@ def test_hint_typed_after_a_failure_answers_for_that_exercise(page, lab: Lab):
     page.keyboard.type("hint(1)")
     page.keyboard.press("Shift+Enter")
     page.wait_for_function(
-        f"() => JSON.stringify(({OUTPUT_OF_LAST_CELL_JS})()).includes('Hint 1/2 for Exercise 2.6')",
+        f"() => JSON.stringify(({OUTPUT_OF_HINT_CELL_JS})()).includes('Hint 1/2 for Exercise 2.6')",
         timeout=RUN_ALL_TIMEOUT_MS,
         polling=500,
     )
-    outputs = page.evaluate(OUTPUT_OF_LAST_CELL_JS)
+    outputs = page.evaluate(OUTPUT_OF_HINT_CELL_JS)
     assert not [o for o in outputs if o["output_type"] == "error"], outputs
-    assert page.evaluate(CELL_REPORT_JS)[-1]["executed"]
+    typed = page.evaluate(CELL_REPORT_JS)[2]
+    assert typed["executed"] and typed["source"] == "hint(1)", typed
