@@ -1161,7 +1161,10 @@ def forbidden_call(answer: Any) -> str | None:
     Examples
     --------
     >>> import poolutils.pooling as pooling
-    >>> forbidden_call(lambda x: pooling.max_pool(x, 2)), forbidden_call(lambda x: x + 1)
+    >>> def answer(x):
+    ...     return pooling.max_pool(x, 2)
+    >>> answer.__module__ = "__main__"  # as if written in a notebook
+    >>> forbidden_call(answer), forbidden_call(lambda x: x + 1)
     ('poolutils.pooling', None)
     """
     seen: set[int] = set()
@@ -1291,6 +1294,7 @@ def value_check(
        expected:  4
        got:       5
        diagnosis: one too many.
+       Next: fix that in your answer and run check_answer(...) again.
     >>> c.evaluate(...).status, c.evaluate(4).line
     (<Status.NOT_ATTEMPTED: '⏳'>, '✅ Exercise 9.1 (answer): correct, same as Keras.')
     """
@@ -1374,6 +1378,7 @@ def choice_check(
     >>> print(c.evaluate("b"))
     ❌ Exercise 9.2 (which): B is not the right option.
        diagnosis: B is not it: that is 1 + 2.
+       Next: read why that option fails, pick another letter and run the check again.
     >>> print(c.evaluate("A"))
     ✅ Exercise 9.2 (which): correct.
        why A: 1 + 1 = 2.
