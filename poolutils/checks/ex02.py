@@ -7,6 +7,7 @@ import numpy as np
 from poolutils.checks import mistakes as m
 from poolutils.checks.core import (
     Check,
+    Mistake,
     Option,
     choice_check,
     compare_float_maps,
@@ -242,6 +243,13 @@ def max_pool_valid(fmap, pool_size, stride):
     return out
 
 
+def _start_outside_window(fmap, pool_size, stride):
+    # A half fix of 2.4: best = fmap[i, j] (the output's index) instead of the window's first cell.
+    out = max_pool_valid(fmap, pool_size, stride)
+    rows, cols = out.shape
+    return np.maximum(out, fmap[:rows, :cols])
+
+
 check_max_pool_valid = Check(
     "2.4",
     "max_pool_valid",
@@ -268,7 +276,16 @@ check_max_pool_valid = Check(
             m.stride_one_cropped("max"),
         )
     ]
-    + [m.TRUNCATED, m.CONSTANT_START],
+    + [
+        Mistake(
+            _start_outside_window,
+            "the running maximum starts from fmap[i, j], a cell that need not be in the window; start from "
+            "the window's own first cell, fmap[i * stride, j * stride] (or -np.inf).",
+            "start_outside_window",
+        ),
+        m.TRUNCATED,
+        m.CONSTANT_START,
+    ],
     hints=(
         "Run it on the map -np.ones((2, 2)): what should the max be, and what does `best` start at?",
         "The running maximum must start below every value: best = -np.inf (or the window's first cell).",

@@ -217,6 +217,14 @@ def avg_pool(fmap, pool_size):
     return out
 
 
+def _input_shaped(fmap, pool_size):
+    # The right averages in the top-left corner of a float array shaped like the input.
+    out = np.zeros(np.shape(fmap))
+    pooled = avg_pool(np.asarray(fmap, dtype=float), pool_size)
+    out[: pooled.shape[0], : pooled.shape[1]] = pooled
+    return out
+
+
 def _square(fn: Any) -> Any:
     # Adapter to avg_pool(fmap, pool_size): stride = pool_size, 'valid'.
     return lambda x, f: fn(x, f, f, "valid")
@@ -242,6 +250,12 @@ check_avg_pool = Check(
     bug=m.int_buffer("avg").on(_square),
     mistakes=[
         *(mistake.on(_square) for mistake in (m.floor_division, m.wrong_reduction("avg"))),
+        Mistake(
+            _input_shaped,
+            "your output has the input's shape: np.zeros_like(fmap, ...) copies fmap's SHAPE too. Make it "
+            "(out_h, out_w): np.zeros((out_h, out_w)).",
+            "buffer_input_shape",
+        ),
         Mistake(
             lambda x, f: avg_pool(np.trunc(x).astype(np.int64), f).astype(float),
             "you cast the map to int: a float map loses its fractions before it is averaged. Leave the input "
