@@ -76,3 +76,53 @@ def test_diagnosis_rate():
     lines.append(f"all: {named}/{total} ({named / total:.0%}); right answers: {len(RIGHT)}")
     print("\n".join(lines))
     assert named / total >= MIN_DIAGNOSIS_RATE, "\n".join(lines)
+
+
+# --- the fresh set (tests/learner_answers/fresh_exNN.py), scored as tools/score_learner_answers.py does ---
+
+FRESH = sorted(p.stem for p in (Path(__file__).parent / "learner_answers").glob("fresh_ex[0-9][0-9].py"))
+FRESH_ANSWERS = {name: importlib.import_module(f"tests.learner_answers.{name}") for name in FRESH}
+FRESH_WRONG = [(name, i) for name in FRESH for i in range(len(FRESH_ANSWERS[name].WRONG))]
+FRESH_RIGHT = [(name, i) for name in FRESH for i in range(len(FRESH_ANSWERS[name].RIGHT))]
+FRESH_MIN_NAMED = 0.9
+
+
+@functools.cache
+def fresh_report(name: str, kind: str, index: int) -> Report:
+    answer = getattr(FRESH_ANSWERS[name], kind)[index]
+    return check_for(answer.exercise).evaluate(answer.answer)
+
+
+def test_the_fresh_set_covers_every_exercise_of_its_notebooks():
+    assert FRESH == ["fresh_ex01", "fresh_ex02", "fresh_ex03", "fresh_ex04", "fresh_ex06", "fresh_ex08"]
+    for name in FRESH:
+        exercises = {c.exercise for c in checks_for_notebook(int(name[-2:]))}
+        assert {a.exercise for a in FRESH_ANSWERS[name].RIGHT} == exercises, name
+        assert {a.exercise for a in FRESH_ANSWERS[name].WRONG} == exercises, name
+
+
+@pytest.mark.parametrize(("name", "index"), FRESH_WRONG, ids=ids)
+def test_fresh_wrong_answer_fails(name, index):
+    answer = FRESH_ANSWERS[name].WRONG[index]
+    found = fresh_report(name, "WRONG", index)
+    assert found.status is Status.FAILED, f"{answer.note}: {found}"
+    assert found.details and found.details[-1].startswith("Next: "), str(found)
+
+
+@pytest.mark.parametrize(("name", "index"), FRESH_RIGHT, ids=ids)
+def test_fresh_right_answer_passes(name, index):
+    answer = FRESH_ANSWERS[name].RIGHT[index]
+    found = fresh_report(name, "RIGHT", index)
+    assert found.status is Status.PASSED, f"{answer.note}: {found}"
+
+
+def test_fresh_named_rate():
+    from tools.score_learner_answers import named
+
+    hits = [named(FRESH_ANSWERS[n].WRONG[i], fresh_report(n, "WRONG", i)) for n, i in FRESH_WRONG]
+    missed = [
+        f"{FRESH_ANSWERS[n].WRONG[i].exercise} {FRESH_ANSWERS[n].WRONG[i].note!r}: {fresh_report(n, 'WRONG', i).line}"
+        for (n, i), hit in zip(FRESH_WRONG, hits)
+        if not hit
+    ]
+    assert sum(hits) / len(hits) >= FRESH_MIN_NAMED, "\n".join(missed)

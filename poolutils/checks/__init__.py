@@ -23,6 +23,7 @@ from poolutils.checks.core import (
     Status,
     parse_results,
 )
+from poolutils.checks.help import hint, solution
 
 __all__ = [
     "KINDS",
@@ -34,8 +35,10 @@ __all__ = [
     "Report",
     "Status",
     "checks_for_notebook",
+    "hint",
     "notebook_number",
     "parse_results",
+    "solution",
 ]
 
 

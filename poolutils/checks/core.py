@@ -80,10 +80,12 @@ How to write a checker for a new exercise
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import os
 import pickle
 import re
+import sys
 import textwrap
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -183,12 +185,19 @@ class Mistake:
     when omitted it is derived from the function's name. A design exercise
     has many right answers and many wrong ones: there ``test(got)`` tells
     whether the learner's value shows the mistake (``fn`` is then unused).
+    ``explain(got)``, if given, words the diagnosis for the learner's own
+    value (e.g. which cell of a grid is off). ``relation(expected, got)``
+    recognises a mistake by how the learner's output relates to the truth on
+    the failing case (e.g. the truth cast to the learner's int dtype), for
+    mistakes no single wrong function reproduces.
     """
 
     fn: Callable[..., Any] | None
     diagnosis: str
     key: str = ""
     test: Callable[[Any], bool] | None = None
+    explain: Callable[[Any], str] | None = None
+    relation: Callable[[Any, Any], bool] | None = None
 
     def __post_init__(self) -> None:
         if not self.key:
@@ -200,7 +209,8 @@ class Mistake:
         self, adapt: Callable[[Callable[..., Any]], Callable[..., Any]], key: str | None = None
     ) -> Mistake:
         """The same mistake for another signature: ``adapt`` turns ``fn`` into the new function."""
-        return Mistake(adapt(self.fn), self.diagnosis, key or self.key, self.test)
+        fn = adapt(self.fn) if self.fn is not None else None
+        return Mistake(fn, self.diagnosis, key or self.key, self.test, self.explain, self.relation)
 
 
 @dataclass(frozen=True)
@@ -239,7 +249,26 @@ class Report:
         return None
 
     def __str__(self) -> str:
-        return "\n".join([self.line, *("   " + d for d in self.details)])
+        # The result line stays one line: parse_results and the grader read it.
+        return "\n".join([self.line, *(_wrap(d, "   ") for d in self.details)])
+
+
+#: Feedback lines are wrapped at this width, on word boundaries.
+LINE_WIDTH = 100
+
+
+def _wrap(text: str, indent: str) -> str:
+    # Printed grids keep their own line breaks; only prose lines longer than the width wrap.
+    if "\n" in text or len(indent) + len(text) <= LINE_WIDTH:
+        return indent + text
+    return textwrap.fill(
+        text,
+        LINE_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def sample(shape: Sequence[int], seed: int) -> np.ndarray:
@@ -340,7 +369,14 @@ class Check:
     bug : Mistake, optional
         For 'find_the_bug': the bug planted in the given code, from the
         catalogue. It is tried first, and the diagnosis says whether it is
-        still there.
+        still there, on any case.
+    libraries : bool, optional
+        Whether the answer may call Keras, TensorFlow or poolutils, as the
+        task text says. False: the task says such a call is not credited,
+        and the check names that rule (found in the answer's code, so a
+        fresh kernel gets the same verdict). True: the task allows Keras,
+        so the answer runs in this process (TensorFlow is not fork-safe),
+        after Keras is loaded. None (default): the task says nothing.
     summarise : callable, optional
         Turns a returned value into plain data (ints, str, tuples, arrays)
         where the answer ran, e.g. a Keras model into its output shapes; the
@@ -368,6 +404,7 @@ class Check:
         isolate: bool = True,
         summarise: Callable[[Any], Any] | None = None,
         bug: Mistake | None = None,
+        libraries: bool | None = None,
     ) -> None:
         if not re.fullmatch(r"\d+\.\d+", exercise):
             raise ValueError(f"`exercise` must look like '2.3'. Received: exercise={exercise!r}.")
@@ -393,6 +430,10 @@ class Check:
         self.time_limit = time_limit
         self.isolate = isolate
         self.summarise = summarise
+        self.libraries = libraries
+        if libraries:  # Keras answers cannot run in a forked child
+            self.isolate = False
+            self.time_limit = max(time_limit or TIME_LIMIT, 60)
         self._cases = cases
         self._fixed: tuple[Case, ...] | None = None
         self._draw = draw
@@ -436,6 +477,13 @@ class Check:
         if os.environ.get(GRADING_ENV) == "1":
             print(f"Exercise {self.exercise} ({self.title}) is checked by the grader, not in this notebook.")
             return
+        from poolutils.checks import help as help_
+
+        help_.remember(self)
+        if "keras" not in sys.modules:
+            print(
+                "Loading Keras to compute the expected values (the first check in a kernel takes a few seconds)..."
+            )
         print(self.evaluate(answer))
 
     def evaluate(self, answer: Any) -> Report:
@@ -450,6 +498,18 @@ class Check:
                 Status.FAILED,
                 f"expected a function, got a {_type_name(answer)}; pass the function itself, without calling it.",
             )
+        if self.libraries is False:
+            called = forbidden_call(answer)
+            if called is not None:
+                return self._report(
+                    Status.FAILED,
+                    f"calls {called}: this task asks for the computation itself, and calling poolutils, Keras "
+                    "or TensorFlow is not credited.",
+                    (f"Next: compute it with NumPy (loops are fine), then run {self.name} again.",),
+                    "forbidden_library",
+                )
+        if not self.isolate:
+            import keras  # noqa: F401  (loaded before the clock starts: the import takes seconds)
         outcomes = collect_outcomes(answer, cases, limit, isolate=self.isolate, summarise=self.summarise)
         return self.judge(cases, outcomes)
 
@@ -530,6 +590,13 @@ class Check:
                 )
             if outcome.error in RUNNER_ERRORS:  # the runner's own sentence, e.g. the input was changed
                 return self._failed(outcome.message.replace("{on}", on) + ".", lines, case)
+            from poolutils.checks.mistakes import raised_mistake
+
+            known = raised_mistake(outcome.error, outcome.message)
+            if known is not None:
+                lines = [*lines, f"diagnosis: {known.diagnosis}"]
+                message = f"raised {outcome.error}: {outcome.message} ({on})."
+                return self._report(Status.FAILED, message, lines, known.key, case.label)
             return self._failed(f"raised {outcome.error}: {outcome.message} ({on}).", lines, case)
         got = outcome.value
         if got is None:  # before the oracle runs: it may import Keras, which takes seconds
@@ -553,18 +620,51 @@ class Check:
             details += later
         else:
             mistake = self.diagnose(cases, outcomes, index)
-        if mistake is not None and mistake is self.bug:
-            details.append(f"diagnosis: the bug is still there: {mistake.diagnosis}")
+        text = mistake.explain(got) if mistake is not None and mistake.explain is not None else None
+        if mistake is not None and self.bug is not None and mistake.key == self.bug.key:
+            mistake = self.bug  # the same mistake in another form (a half fix): the bug is still there
+        # Only an answer no mistake explains here is searched for the bug on the other cases.
+        still = self._bug_still_there(cases, outcomes) if mistake is None else None
+        if still is not None:
+            mistake = self.bug
+            details.append(
+                f"diagnosis: the bug you were given is still there (case '{still}'): {mistake.diagnosis}"
+            )
+        elif mistake is not None and mistake is self.bug:
+            details.append(f"diagnosis: the bug is still there: {text or mistake.diagnosis}")
         elif mistake is not None:
-            details.append(f"diagnosis: {mistake.diagnosis}")
+            details.append(f"diagnosis: {text or mistake.diagnosis}")
         if mistake is None and self.bug is not None:
             details.append(
-                f"the bug you were given ({self.bug.key}) no longer shows on this case; something else differs."
+                f"the bug you were given ({self.bug.key}) is fixed on every case; your change broke something "
+                "else here."
             )
-        if mistake is None and self.hints:
-            details.append(f"Stuck? Run {self.name}.hint(1).")
         message = f"{problem} for {on}." if self.takes_function else f"{problem}."
         return self._report(Status.FAILED, message, details, mistake and mistake.key, case.label)
+
+    def _bug_still_there(self, cases: Sequence[Case], outcomes: Sequence[Outcome]) -> str | None:
+        # A half fix: the first failing case may have moved, yet on some case the answer still
+        # gives exactly the planted bug's wrong output.
+        if self.bug is None or self.bug.fn is None:
+            return None
+        for case, outcome in zip(cases, outcomes):
+            if outcome.status != "returned" or outcome.value is None:
+                continue
+            wrong = _run_safe(case, self.bug.fn)
+            if not _same(wrong, self.expected(case)) and _same(wrong, outcome.value):
+                return case.label
+        return None
+
+    def _next_step(self, mistake: str | None) -> str:
+        """The one next step that ends every failed report."""
+        if self.kind == "choose":
+            return "Next: read why that option fails, pick another letter and run the check again."
+        again = f"run {self.name}(...) again"
+        if mistake is not None:
+            return f"Next: fix that in your answer and {again}."
+        if self.hints:
+            return "Next: find the first value where you leave Keras' answer above; stuck? run hint(1)."
+        return f"Next: compare your answer with Keras' values above and {again}."
 
     def _diagnose_later(
         self, cases: Sequence[Case], outcomes: Sequence[Outcome], index: int
@@ -601,6 +701,10 @@ class Check:
         ]
         best, best_score = None, (-1, -1)
         for mistake in self.mistakes:
+            if mistake.relation is not None:
+                if best is None and _test_safe(functools.partial(mistake.relation, truth), got):
+                    best, best_score = mistake, (0, 0)
+                continue
             if mistake.test is not None:
                 if best is None and _test_safe(mistake.test, got):
                     best, best_score = mistake, (0, 0)
@@ -617,10 +721,20 @@ class Check:
                         explained += 1
             if (explained, agreed) > best_score:
                 best, best_score = mistake, (explained, agreed)
+        if best is None and self.takes_function:
+            from poolutils.checks.mistakes import FALLBACKS  # the catalogue imports this module
+
+            best = next((m for m in FALLBACKS if _test_safe(functools.partial(m.relation, truth), got)), None)
         return best
 
     def _failed(self, message: str, lines: Sequence[str], case: Case) -> Report:
         return self._report(Status.FAILED, message, lines, None, case.label)
+
+    def _lesson_lines(self, mistake: str | None) -> list[str]:
+        from poolutils.checks.lessons import lesson_link
+
+        link = lesson_link(self.exercise, mistake) if mistake is not None else None
+        return [f"lesson: {link}"] if link else []
 
     def _report(
         self,
@@ -630,6 +744,9 @@ class Check:
         mistake: str | None = None,
         case: str | None = None,
     ) -> Report:
+        details = list(details)
+        if status is Status.FAILED and not (details and details[-1].startswith("Next:")):
+            details += [*self._lesson_lines(mistake), self._next_step(mistake)]
         return Report(self.exercise, self.title, status, message, tuple(details), mistake, case)
 
     def _case_lines(self, case: Case) -> list[str]:
@@ -658,6 +775,73 @@ class Check:
             print(textwrap.dedent(inspect.getsource(self.reference)).rstrip())
         else:
             print(f"{self.answer_name} = {self.reference!r}")
+
+
+_LIBRARIES = ("keras", "tensorflow", "poolutils", "tf_keras")
+
+
+def _library_of(value: Any) -> str | None:
+    if isinstance(value, Check):  # a checker object, e.g. its .reference: not a library call
+        return None
+    name = value.__name__ if inspect.ismodule(value) else getattr(value, "__module__", None)
+    if not isinstance(name, str):
+        return None
+    root = name.split(".")[0]
+    return name if root in _LIBRARIES else None
+
+
+def forbidden_call(answer: Any) -> str | None:
+    """The Keras, TensorFlow or poolutils name the answer's code uses, or None.
+
+    Read from the code itself (the names it loads, its globals, closures
+    and the learner's own helpers it calls), so the verdict does not depend
+    on what the kernel has imported or on a time limit.
+
+    Examples
+    --------
+    >>> import poolutils.pooling as pooling
+    >>> def answer(x):
+    ...     return pooling.max_pool(x, 2)
+    >>> answer.__module__ = "__main__"  # as if written in a notebook
+    >>> forbidden_call(answer), forbidden_call(lambda x: x + 1)
+    ('poolutils.pooling', None)
+    """
+    seen: set[int] = set()
+    if str(getattr(answer, "__module__", "")).startswith("poolutils.checks"):
+        return None  # the checker's own reference or catalogue function, handed in by a test
+
+    def visit(fn: Any) -> str | None:
+        fn = getattr(fn, "__func__", fn)
+        code = getattr(fn, "__code__", None)
+        if code is None or id(code) in seen:
+            return None
+        seen.add(id(code))
+        scope = dict(getattr(fn, "__globals__", {}))
+        for cell_name, cell in zip(code.co_freevars, getattr(fn, "__closure__", None) or ()):
+            try:
+                scope[cell_name] = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+        codes = [code]
+        while codes:
+            current = codes.pop()
+            codes += [c for c in current.co_consts if inspect.iscode(c)]
+            for name in (*current.co_names, *current.co_freevars):
+                if name.split(".")[0] in _LIBRARIES:  # `import keras` or `from poolutils.x import y` inside
+                    return name
+                if name not in scope:
+                    continue
+                value = scope[name]
+                found = _library_of(value)
+                if found is not None:
+                    return found
+                if inspect.isfunction(value) and value.__module__ == getattr(fn, "__module__", None):
+                    found = visit(value)  # the learner's own helper
+                    if found is not None:
+                        return found
+        return None
+
+    return visit(answer)
 
 
 def value_check(
@@ -689,6 +873,7 @@ def value_check(
        expected:  4
        got:       5
        diagnosis: one too many.
+       Next: fix that in your answer and run check_answer(...) again.
     >>> c.evaluate(...).status, c.evaluate(4).line
     (<Status.NOT_ATTEMPTED: '⏳'>, '✅ Exercise 9.1 (answer): correct, same as Keras.')
     """
@@ -772,6 +957,7 @@ def choice_check(
     >>> print(c.evaluate("b"))
     ❌ Exercise 9.2 (which): B is not the right option.
        diagnosis: B is not it: that is 1 + 2.
+       Next: read why that option fails, pick another letter and run the check again.
     >>> print(c.evaluate("A"))
     ✅ Exercise 9.2 (which): correct.
        why A: 1 + 1 = 2.

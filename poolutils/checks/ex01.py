@@ -48,6 +48,7 @@ def output_size_valid(n, pool_size, stride):
 check_output_size_valid = Check(
     "1.1",
     "output_size_valid",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(SIZES, "n={0}, pool_size={1}, stride={2}"),
     draw=lambda rng: make_cases(_draw_sizes(rng), "n={0}, pool_size={1}, stride={2} [drawn]"),
     reference=output_size_valid,
@@ -77,6 +78,7 @@ _SIZE_LABEL = "n={0}, pool_size={1}, stride={2}, '{3}'"
 check_output_size = Check(
     "1.2",
     "output_size",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(
         [(*row, p) for p in ("valid", "same") for row in SIZES] + [(3, 5, 1, "same")], _SIZE_LABEL
     ),
@@ -91,6 +93,12 @@ check_output_size = Check(
         m.valid_formula_for_same,
         m.same_is_n,
         *(mistake.on(m.valid_only) for mistake in m.SIZE_MISTAKES),
+        Mistake(
+            lambda n, f, s, p: (n + 2 * (f // 2) - f) // s + 1 if p == "same" else (n - f) // s + 1,
+            "for 'same' you padded pool_size // 2 cells on each side, PyTorch's habit; TensorFlow pads just "
+            "enough for ceil(n / stride) windows, so 'same' gives ceil(n / stride) cells whatever the pool size.",
+            "same_symmetric_pad",
+        ),
     ),
     hints=(
         "'valid' is Exercise 1.1. For 'same', imagine enough padding that a window starts at every stride step.",
@@ -128,6 +136,7 @@ _SPLITS += [(10, 3, 4), (5, 4, 1)]
 check_same_padding_split = Check(
     "1.3",
     "same_padding_split",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(_SPLITS, "n={0}, pool_size={1}, stride={2}"),
     draw=lambda rng: make_cases(_draw_sizes(rng), "n={0}, pool_size={1}, stride={2} [drawn]"),
     reference=same_padding_split,
@@ -190,6 +199,7 @@ def _draw_shapes(rng: np.random.Generator) -> list[Case]:
 check_stack_output_shape = Check(
     "1.4",
     "stack_output_shape",
+    libraries=True,  # the task allows building the model in Keras
     cases=make_cases([(s,) for s in _SHAPES], "input_shape={0}"),
     draw=_draw_shapes,
     reference=stack_output_shape,

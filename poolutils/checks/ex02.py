@@ -7,6 +7,7 @@ import numpy as np
 from poolutils.checks import mistakes as m
 from poolutils.checks.core import (
     Check,
+    Mistake,
     Option,
     choice_check,
     compare_float_maps,
@@ -18,6 +19,10 @@ from poolutils.checks.core import (
     value_check,
 )
 from poolutils.checks.fixtures import ARTICLE_MAP, all_negative, halves
+from poolutils.checks.values import PoolSetting, pooling_grid_mistakes
+
+#: The map 2.7's reasons quote: not 2.6's, whose answer they would give away.
+CLIP_MAP = np.array([[-5, -2, -4]], dtype=np.float32)
 
 #: A 3x3 map of negative values: 'same' padding with zeros would change every border window.
 NEGATIVE_3X3 = -np.arange(1, 10, dtype=np.float32).reshape(3, 3)
@@ -43,6 +48,7 @@ def max_pool_2x2(fmap):
 check_max_pool_2x2 = Check(
     "2.1",
     "max_pool_2x2",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(
         [
             ("the 4x4 example map", ARTICLE_MAP),
@@ -91,6 +97,7 @@ def max_pool2d(fmap, pool_size, stride, padding):
 check_max_pool2d = Check(
     "2.2",
     "max_pool2d",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(
         [
             ("the 4x4 example map, 2x2, stride 2, 'valid'", ARTICLE_MAP, 2, 2, "valid"),
@@ -146,6 +153,7 @@ def max_pool_batch(x, pool_size, strides, padding):
 check_max_pool_batch = Check(
     "2.3",
     "max_pool_batch",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(
         [
             (
@@ -235,6 +243,13 @@ def max_pool_valid(fmap, pool_size, stride):
     return out
 
 
+def _start_outside_window(fmap, pool_size, stride):
+    # A half fix of 2.4: best = fmap[i, j] (the output's index) instead of the window's first cell.
+    out = max_pool_valid(fmap, pool_size, stride)
+    rows, cols = out.shape
+    return np.maximum(out, fmap[:rows, :cols])
+
+
 check_max_pool_valid = Check(
     "2.4",
     "max_pool_valid",
@@ -254,7 +269,22 @@ check_max_pool_valid = Check(
     bug=m.running_max_from_zero.on(m.valid_map),
     mistakes=[
         mistake.on(m.valid_map)
-        for mistake in (m.int_buffer("max"), m.last_window_missing("max"), m.ignores_stride("max"))
+        for mistake in (
+            m.int_buffer("max"),
+            m.last_window_missing("max"),
+            m.ignores_stride("max"),
+            m.stride_one_cropped("max"),
+        )
+    ]
+    + [
+        Mistake(
+            _start_outside_window,
+            "the running maximum starts from fmap[i, j], a cell that need not be in the window; start from "
+            "the window's own first cell, fmap[i * stride, j * stride] (or -np.inf).",
+            "start_outside_window",
+        ),
+        m.TRUNCATED,
+        m.CONSTANT_START,
     ],
     hints=(
         "Run it on the map -np.ones((2, 2)): what should the max be, and what does `best` start at?",
@@ -291,6 +321,7 @@ check_cells_3x3_same = value_check(
                 m.wrong_reduction("max"),
             )
         ),
+        *pooling_grid_mistakes(PoolSetting(ARTICLE_MAP, "max", 3, 2, "same")),
     ],
     hints=(
         "4 cells, windows of 3, stride 2: ceil(4 / 2) = 2 windows per axis, so 1 padding cell; where does it go?",
@@ -319,7 +350,8 @@ check_predicted_negative = value_check(
             m.shifted_windows("max"),
             m.same_as_valid("max"),
         )
-    ],
+    ]
+    + list(pooling_grid_mistakes(PoolSetting(NEGATIVE_3X3, "max", 2, 2, "same"))),
     hints=(
         "2x2 windows, stride 2, on 3 rows: ceil(3 / 2) = 2 windows per axis, the second one half padding.",
         "Max pooling takes the max over the REAL cells of a window; padding is never a candidate.",
@@ -346,8 +378,9 @@ check_why_clip = choice_check(
     options={
         "A": Option(
             "Only for speed: padding with zeros gives the same output.",
-            "on the map of Exercise 2.6 zero padding gives [[-1, 0], [0, 0]] and Keras [[-1, -3], [-7, -9]]: "
-            "the outputs differ wherever a window touches the padding and its real cells are negative.",
+            f"on the one-row map {CLIP_MAP.astype(int).tolist()}, 2x2 windows, stride 2, 'same' (a padding row "
+            "below, a padding column on the right), zero padding gives [[0, 0]] and Keras [[-2, -4]]: the outputs "
+            "differ wherever a window touches the padding and its real cells are negative.",
         ),
         "B": Option(
             "Keras' max pooling never takes a padding cell; a zero pad would beat negative values.",

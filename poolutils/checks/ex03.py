@@ -20,7 +20,9 @@ from poolutils.checks.core import (
     value_check,
 )
 from poolutils.checks.fixtures import ARTICLE_MAP, halves, int_map
+from poolutils.checks.values import grid_mistakes
 from poolutils.keras_check import keras
+from poolutils.windows import axis_windows
 
 # --- 3.1 -------------------------------------------------------------------
 
@@ -37,6 +39,7 @@ def avg_pool_2x2(fmap):
 check_avg_pool_2x2 = Check(
     "3.1",
     "avg_pool_2x2",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(
         [
             ("the 4x4 example map", ARTICLE_MAP),
@@ -99,6 +102,7 @@ def _draw_divisors(rng: np.random.Generator) -> list[Case]:
 check_same_divisor = Check(
     "3.2",
     "same_divisor",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(_DIVISORS, _DIVISOR_LABEL),
     draw=_draw_divisors,
     reference=same_divisor,
@@ -139,6 +143,7 @@ def avg_pool2d(fmap, pool_size, stride, padding):
 check_avg_pool2d = Check(
     "3.3",
     "avg_pool2d",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=make_cases(
         [
             ("the 4x4 example map, 2x2, stride 2, 'valid'", ARTICLE_MAP, 2, 2, "valid"),
@@ -169,6 +174,14 @@ check_avg_pool2d = Check(
 
 divisor_6x6 = [[9, 9, 6], [9, 9, 6], [6, 6, 4]]
 
+
+def _divisor_window(row: int, col: int) -> str:
+    # What divisor cell (row, col) counts: the real cells of its window on the 6x6 map.
+    axis = axis_windows(6, 3, 2, "same")
+    (r0, r1), (c0, c1) = ((max(axis.starts[i], 0), min(axis.stops[i], 6)) for i in (row, col))
+    return f"its window covers rows {r0}-{r1 - 1} and columns {c0}-{c1 - 1}: {r1 - r0} x {c1 - c0} real cells"
+
+
 check_divisor_6x6 = value_check(
     "3.4",
     "divisor_6x6",
@@ -181,7 +194,8 @@ check_divisor_6x6 = value_check(
         mistake.on(lambda fn: lambda: fn(6, 6, 3, 2))
         for mistake in m.DIVISOR_MISTAKES
         if mistake.key in ("padding_counted", "extra_cell_before", "ignores_stride")
-    ],
+    ]
+    + list(grid_mistakes(lambda: _divisor_oracle(6, 6, 3, 2), lambda r, c: _divisor_window(r, c))),
     hints=(
         "Per axis: 6 cells, windows of 3, stride 2: ceil(6 / 2) = 3 windows, padding total (3 - 1) * 2 + 3 - 6 = 1.",
         "TensorFlow puts that cell AFTER: the windows cover rows 0-2, 2-4 and 4-6, so 3, 3 and 2 real rows.",
@@ -203,6 +217,14 @@ def avg_pool(fmap, pool_size):
     return out
 
 
+def _input_shaped(fmap, pool_size):
+    # The right averages in the top-left corner of a float array shaped like the input.
+    out = np.zeros(np.shape(fmap))
+    pooled = avg_pool(np.asarray(fmap, dtype=float), pool_size)
+    out[: pooled.shape[0], : pooled.shape[1]] = pooled
+    return out
+
+
 def _square(fn: Any) -> Any:
     # Adapter to avg_pool(fmap, pool_size): stride = pool_size, 'valid'.
     return lambda x, f: fn(x, f, f, "valid")
@@ -218,13 +240,29 @@ check_avg_pool = Check(
             ("the 4x4 example map as ints, pool 2", ARTICLE_MAP.astype(np.int64), 2),
             ("6x6 map of ints (int64), pool 3", int_map((6, 6), 82), 3),
             ("5x7 float map, pool 2", sample((5, 7), 83), 2),
+            # Halves: casting the MAP to int (instead of making the output float) cuts them off.
+            ("4x6 map of halves (float32), pool 2", halves((4, 6), 84), 2),
         ]
     ),
     reference=avg_pool,
     oracle=lambda x, f: keras_pool_map("avg", x, pool_size=f),
     compare=compare_floats,
     bug=m.int_buffer("avg").on(_square),
-    mistakes=[mistake.on(_square) for mistake in (m.floor_division, m.wrong_reduction("avg"))],
+    mistakes=[
+        *(mistake.on(_square) for mistake in (m.floor_division, m.wrong_reduction("avg"))),
+        Mistake(
+            _input_shaped,
+            "your output has the input's shape: np.zeros_like(fmap, ...) copies fmap's SHAPE too. Make it "
+            "(out_h, out_w): np.zeros((out_h, out_w)).",
+            "buffer_input_shape",
+        ),
+        Mistake(
+            lambda x, f: avg_pool(np.trunc(x).astype(np.int64), f).astype(float),
+            "you cast the map to int: a float map loses its fractions before it is averaged. Leave the input "
+            "as it is and make the OUTPUT a float array.",
+            "input_cast_to_int",
+        ),
+    ],
     hints=(
         "Check the dtype of `out` when fmap holds ints: what does np.zeros_like copy from fmap?",
         "np.zeros_like(fmap, ...) makes an int array for an int map, and writing 2.75 into it stores 2. "

@@ -23,6 +23,7 @@ from poolutils.checks.core import (
     model_summary_test,
     sample,
 )
+from poolutils.checks.fixtures import int_batch
 from poolutils.keras_check import keras
 
 # --- 4.1 -------------------------------------------------------------------
@@ -35,17 +36,40 @@ def global_avg_pool(x):
 
 def _global_cases() -> list[Case]:
     shapes = [(2, 4, 4, 3), (3, 5, 7, 2), (1, 1, 6, 4), (2, 3, 2, 1)]
-    return [Case(f"x of shape {s}", (sample(s, 70 + i),)) for i, s in enumerate(shapes)]
+    cases = [Case(f"x of shape {s}", (sample(s, 70 + i),)) for i, s in enumerate(shapes)]
+    # An int input: a buffer made with np.zeros_like(x ...) would cut the means' fractions off.
+    return [*cases, Case("x of shape (2, 3, 3, 2), ints (int64)", (int_batch((2, 3, 3, 2), 75),))]
 
 
 check_global_avg_pool = Check(
     "4.1",
     "global_avg_pool",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=_global_cases,
     reference=global_avg_pool,
     oracle=lambda x: keras_oracle("global_avg", x),
     compare=compare_floats,
     mistakes=(
+        Mistake(
+            lambda x: np.trunc(global_avg_pool(x)).astype(np.int64),
+            "your output array holds ints (np.zeros_like(x...) of an int input, or dtype=int), so every mean "
+            "written into it loses its fraction. Make it a float array, e.g. np.zeros((batch, channels)).",
+            "int_buffer",
+        ),
+        Mistake(
+            lambda x: x.mean(axis=(2, 3)),
+            "you averaged axes 2 and 3, as for PyTorch's channels-first (batch, channels, H, W); Keras' x is "
+            "channels-last, (batch, H, W, channels): average axes 1 and 2.",
+            "channels_first",
+        ),
+        *(
+            Mistake(
+                lambda x, axes=axes: x.mean(axis=axes),
+                f"you averaged axes {axes}; x is (batch, H, W, channels), so the spatial axes are 1 and 2.",
+                "wrong_axes",
+            )
+            for axes in ((1, 3), (0, 1), (0, 2), (0, 3))
+        ),
         Mistake(
             lambda x: x.mean(axis=-1),
             "you averaged over the channels (axis -1); global pooling averages over the spatial "
@@ -112,9 +136,11 @@ def _adaptive_cases() -> list[Case]:
         ((2, 6, 6, 2), (4, 4)),
         ((1, 5, 5, 1), (1, 1)),
     ]
-    return [
+    cases = [
         Case(f"x of shape {s}, output_size={o}", (sample(s, 80 + i), o)) for i, (s, o) in enumerate(specs)
     ]
+    ints = int_batch((1, 5, 4, 2), 86)
+    return [*cases, Case("x of shape (1, 5, 4, 2), ints (int64), output_size=(2, 3)", (ints, (2, 3)))]
 
 
 def _adaptive_with(x, output_size, bounds):
@@ -124,6 +150,22 @@ def _adaptive_with(x, output_size, bounds):
     for i, (top, bottom) in enumerate(rows):
         for j, (left, right) in enumerate(cols):
             out[:, i, j, :] = x[:, top:bottom, left:right, :].mean(axis=(1, 2))
+    return out
+
+
+def _adaptive_max(x, output_size):
+    rows = [
+        (i * x.shape[1] // output_size[0], -(-(i + 1) * x.shape[1] // output_size[0]))
+        for i in range(output_size[0])
+    ]
+    cols = [
+        (j * x.shape[2] // output_size[1], -(-(j + 1) * x.shape[2] // output_size[1]))
+        for j in range(output_size[1])
+    ]
+    out = np.empty((x.shape[0], len(rows), len(cols), x.shape[3]))
+    for i, (top, bottom) in enumerate(rows):
+        for j, (left, right) in enumerate(cols):
+            out[:, i, j, :] = x[:, top:bottom, left:right, :].max(axis=(1, 2))
     return out
 
 
@@ -144,11 +186,23 @@ def _rounded_windows(x, output_size):
 check_adaptive_avg_pool = Check(
     "4.2",
     "adaptive_avg_pool",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=_adaptive_cases,
     reference=adaptive_avg_pool,
     oracle=lambda x, o: keras_oracle("adaptive_avg", x, output_size=o),
     compare=compare_floats,
     mistakes=(
+        Mistake(
+            lambda x, o: np.trunc(adaptive_avg_pool(x, o)).astype(np.int64),
+            "your output array holds ints (np.zeros_like(x...) of an int input, or dtype=int), so every mean "
+            "written into it loses its fraction. Make it a float array, e.g. np.zeros((batch, out_h, out_w, channels)).",
+            "int_buffer",
+        ),
+        Mistake(
+            lambda x, o: _adaptive_max(x, o),
+            "you took the maximum of each window; adaptive AVERAGE pooling takes the mean.",
+            "max_not_mean",
+        ),
         Mistake(
             lambda x, o: m.pool_batch(x, m.adaptive_windows_floor(x.shape[1:3], o), "avg"),
             "your windows end at floor((i + 1) * n / out); Keras rounds the end UP, ceil((i + 1) * n / out), "
@@ -221,11 +275,18 @@ def _head_rows(rng: np.random.Generator) -> list[Case]:
 check_head_params = Check(
     "4.3",
     "head_params",
+    libraries=True,  # the task allows counting with Keras' count_params()
     cases=_head_cases,
     reference=head_params,
     oracle=_head_oracle,
     compare=compare_exact,
     mistakes=(
+        Mistake(
+            lambda h, w, c, k: (head_params(h, w, c, k)[0], 0),
+            "gap_params counts GlobalAveragePooling2D() AND the Dense(classes) after it: the pooling has no "
+            "parameters, but that Dense has channels * classes + classes.",
+            "gap_only",
+        ),
         Mistake(
             lambda h, w, c, k: (h * w * c * k, c * k),
             "you forgot the biases: Dense adds one per class (+ classes) to both counts.",
@@ -309,6 +370,12 @@ def summarise_head(model: object) -> dict:
         "layers": tuple(
             type(layer).__name__ for layer in model.layers if type(layer).__name__ != "InputLayer"
         ),
+        # Logits or probabilities: the activation of every layer that has one, in order.
+        "activations": tuple(
+            getattr(layer.activation, "__name__", str(layer.activation))
+            for layer in model.layers
+            if getattr(layer, "activation", None) is not None
+        ),
         "input": tuple(model.input_shape),
         "params": int(model.count_params()),
         "outputs": tuple(outputs),
@@ -328,6 +395,18 @@ def _head_oracle(channels: int, classes: int) -> dict:
     return summarise_head(model)
 
 
+_ACTIVATION_LAYERS = ("Softmax", "Activation", "ReLU")
+
+
+def _output_activation(got: dict) -> str | None:
+    # Logits or not is decided by the last layer: an activation layer, or the last layer's own activation.
+    layers = got.get("layers", ())
+    if layers and layers[-1] in _ACTIVATION_LAYERS:
+        return layers[-1]
+    last = got.get("activations", ())[-1:]
+    return last[0] if last and last[0] != "linear" and layers and layers[-1] in ("Dense", "Conv2D") else None
+
+
 def _compare_head(expected: dict, got: object) -> str | None:
     if not isinstance(got, dict) or got.get("type") != "Model":
         kind = got.get("type") if isinstance(got, dict) else type(got).__name__
@@ -345,6 +424,12 @@ def _compare_head(expected: dict, got: object) -> str | None:
             return (
                 f"on a batch of two {height}x{width} maps the head returned {shape}; expected (2, {classes})"
             )
+    squashed = _output_activation(got)
+    if squashed is not None:
+        return (
+            f"the head ends with {squashed}, so it returns squashed scores, not logits; leave the last Dense "
+            "without an activation"
+        )
     budget = (channels + 1) * classes
     if got["params"] > budget:
         return f"the head has {got['params']} parameters; the budget is (channels + 1) * classes = {budget}"
@@ -362,6 +447,13 @@ check_gap_head = Check(
     isolate=False,  # the answer builds a Keras model: TensorFlow is not fork-safe
     time_limit=60,  # the first model built in a kernel waits for TensorFlow to start
     mistakes=(
+        Mistake(
+            None,
+            "logits are the raw scores of Dense(classes); a softmax (or any activation) after it turns them into "
+            "probabilities, which a loss with from_logits=True would squash twice.",
+            "not_logits",
+            test=model_summary_test(lambda got: _output_activation(got) is not None),
+        ),
         Mistake(
             None,
             "Flatten ties the head to one map size (and costs height * width times more weights); pool the "

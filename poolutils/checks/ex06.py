@@ -20,6 +20,7 @@ import numpy as np
 from poolutils.checks import mistakes as m
 from poolutils.checks.core import Case, Check, Mistake, compare_floats, compare_numbers, sample, value_check
 from poolutils.checks.fixtures import ARTICLE_MAP
+from poolutils.checks.values import grid_mistakes
 from poolutils.windows import Windows, pool_windows
 
 
@@ -45,9 +46,10 @@ def _max_routed(
     rule: str = "first",
     assign: bool = False,
     padding_value: float | None = None,
+    dtype: type | np.dtype = float,
 ) -> np.ndarray:
     """Max-pool backward over ``windows`` with one thing changed (the mistake)."""
-    dx = np.zeros(fmap.shape)
+    dx = np.zeros(fmap.shape, dtype=dtype)
     height, width = fmap.shape
     for pos in np.ndindex(*windows.output_shape):
         window = windows.window(pos)
@@ -56,7 +58,10 @@ def _max_routed(
         values = np.array([fmap[r, c] if ok else padding_value for (r, c), ok in zip(cells, inside)])
         hits = np.flatnonzero(values == values.max())
         by_column = sorted(hits, key=lambda k: (cells[k][1], cells[k][0]))[:1]
-        chosen = {"first": hits[:1], "last": hits[-1:], "split": hits, "all": hits, "column": by_column}[rule]
+        dropped = hits[:1] if len(hits) == 1 else hits[:0]
+        chosen = {"first": hits[:1], "last": hits[-1:], "split": hits, "all": hits, "column": by_column}.get(
+            rule, dropped
+        )
         share = dy[pos] / len(hits) if rule == "split" else dy[pos]
         for k in chosen:
             if not inside[k]:  # a padding zero won: its gradient is lost
@@ -72,6 +77,11 @@ _SHIFTED = m.shifted_windows("max")
 # The tie rules a learner's backward pass may follow instead of TensorFlow's first maximum in row-major
 # order: each defined once, as (key, diagnosis), for every max-pooling backward exercise.
 TIE_RULES = {
+    "drop": (
+        "tie_dropped",
+        "a window with several maxima got no gradient at all; it must still send dy[i, j], whole, to one "
+        "cell: the first maximum in row-major order.",
+    ),
     "column": (
         "tie_column_major",
         "at a tie you gave the gradient to the first maximum going down the COLUMNS; TensorFlow takes the "
@@ -139,10 +149,20 @@ def _cases_2x2() -> list[Case]:
             _SATURATED,
         ),
     ]
-    return [
+    cases = [
         Case(label, (_upstream((x.shape[0] // 2, x.shape[1] // 2), 170 + i), x))
         for i, (label, x) in enumerate(specs)
     ]
+    # An int map and fractional gradients: a dx made with np.zeros_like(fmap) would truncate them.
+    ints = np.random.default_rng(176).integers(-9, 10, size=(4, 4)).astype(np.int64)
+    return [*cases, Case("4x4 map of ints (int64), dy in quarters", (_upstream((2, 2), 177) / 4, ints))]
+
+
+def _spread_2x2(dy: np.ndarray, fmap: np.ndarray) -> np.ndarray:
+    # Average pooling's backward pass: dy shared by the 4 cells of its window.
+    dx = np.zeros(fmap.shape)
+    dx[: 2 * dy.shape[0], : 2 * dy.shape[1]] = np.kron(dy, np.ones((2, 2))) / 4
+    return dx
 
 
 # Every 2x2 block holds a tie at the positive value 6 at (0, 1) and (1, 0): row-major order picks the
@@ -164,12 +184,25 @@ def _windows_of(fmap: np.ndarray, pool_size: int, stride: int, padding: str) -> 
 check_max_pool_backward_2x2 = Check(
     "6.1",
     "max_pool_backward_2x2",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=_cases_2x2,
     reference=max_pool_backward_2x2,
     oracle=lambda dy, fmap: _keras_gradient("max", fmap, dy, pool_size=2),
     compare=compare_floats,
     mistakes=(
-        *(tie_mistake(rule, _windows_2x2) for rule in ("column", "last", "split", "all")),
+        *(tie_mistake(rule, _windows_2x2) for rule in ("column", "last", "split", "all", "drop")),
+        Mistake(
+            _spread_2x2,
+            "you shared dy[i, j] among the 4 cells of the window, as average pooling does; max pooling sends "
+            "it, whole, to the window's maximum only.",
+            "spread_like_average",
+        ),
+        Mistake(
+            lambda dy, fmap: _max_routed(dy, fmap, _windows_2x2(fmap), dtype=fmap.dtype),
+            "your dx holds ints (np.zeros_like(fmap) of an int map, or dtype=int), so every gradient written "
+            "into it loses its fraction. Make dx a float array: np.zeros(fmap.shape).",
+            "int_buffer",
+        ),
         Mistake(
             lambda dy, f: np.where(_max_routed(np.ones_like(dy), f, _windows_2x2(f)) > 0, f, 0.0),
             "dx holds the input's values at the maxima; it must hold the upstream gradient dy[i, j] there.",
@@ -234,12 +267,25 @@ def _cases_2d() -> list[Case]:
     for i, (label, x, f, s, p) in enumerate(specs):
         dy = _upstream(pool_windows(x.shape, f, s, p).output_shape, 180 + i)
         cases.append(Case(label, (dy, x, f, s, p)))
+    # An int map and fractional gradients: a dx made with np.zeros_like(fmap) would truncate them.
+    ints = np.random.default_rng(188).integers(-9, 10, size=(5, 5)).astype(np.int64)
+    dy = _upstream((4, 4), 189) / 4
+    cases.append(
+        Case("5x5 map of ints (int64), 2x2, stride 1, 'valid', dy in quarters", (dy, ints, 2, 1, "valid"))
+    )
     return cases
+
+
+def _int_dx(dy, fmap, pool_size, stride, padding):
+    # The reference with dx = np.zeros_like(fmap): every += on an int map truncates.
+    windows = pool_windows(fmap.shape, pool_size, stride, padding)
+    return _max_routed(dy, fmap, windows, dtype=fmap.dtype)
 
 
 check_max_pool_backward2d = Check(
     "6.2",
     "max_pool_backward2d",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=_cases_2d,
     reference=max_pool_backward2d,
     oracle=lambda dy, x, f, s, p: _keras_gradient("max", x, dy, pool_size=f, strides=s, padding=p),
@@ -252,6 +298,12 @@ check_max_pool_backward2d = Check(
             "overlap_assigned",
         ),
         *(tie_mistake(rule, _windows_of) for rule in ("column", "last", "split")),
+        Mistake(
+            _int_dx,
+            "your dx holds ints (np.zeros_like(fmap) of an int map, or dtype=int), so every gradient added to "
+            "it loses its fraction. Make dx a float array: np.zeros(fmap.shape).",
+            "int_buffer",
+        ),
         Mistake(
             lambda dy, x, f, s, p: _max_routed(dy, x, pool_windows(x.shape, f, s, p), padding_value=0.0),
             "you padded with zeros: where every real cell is negative a padding 0 wins and the "
@@ -337,6 +389,7 @@ def _cases_avg() -> list[Case]:
 check_avg_pool_backward2d = Check(
     "6.3",
     "avg_pool_backward2d",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=_cases_avg,
     reference=avg_pool_backward2d,
     oracle=lambda dy, shape, f, s, p: _keras_gradient(
@@ -432,7 +485,7 @@ check_mask_backward = Check(
         "more times. Keep only the first maximum.",
         "mask_all_ties",
     ),
-    mistakes=(*(tie_mistake(rule, _windows_2x2) for rule in ("column", "last", "split")),),
+    mistakes=(*(tie_mistake(rule, _windows_2x2) for rule in ("column", "last", "split", "drop")),),
     hints=(
         "Run it on fmap = np.array([[6., 6.], [0., 1.]]) and dy = np.array([[1.]]): how many cells get the 1? "
         "Which one should?",
@@ -494,6 +547,12 @@ check_dx_by_hand = value_check(
             np.where(_routed() > 0, ROUTING_MAP, 0.0),
             "dx holds the upstream gradients dy[i, j] (summed), not the input's values at the maxima.",
         ),
+        (
+            "dy_copied",
+            np.pad(ROUTING_DY, ((0, 2), (0, 2))),
+            "dx has the INPUT's shape, and dy[i, j] goes to the maximum of window (i, j), not to cell (i, j).",
+        ),
+        *grid_mistakes(lambda: _keras_gradient("max", ROUTING_MAP, ROUTING_DY, pool_size=3, strides=1)),
     ),
     hints=(
         "There are 4 windows (top-left corners (0, 0), (0, 1), (1, 0), (1, 1)). For each, find its maximum; "

@@ -37,6 +37,7 @@ from poolutils.checks.core import (
     sample,
     value_check,
 )
+from poolutils.checks.values import grid_mistakes
 
 
 def _layers():
@@ -129,6 +130,7 @@ def _one_side(n, k, s, p, ceil_mode):
 check_torch_output_size = Check(
     "8.3",
     "torch_output_size",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=lambda: make_cases(
         [
             (7, 2, 2, 0, False),
@@ -211,6 +213,15 @@ def _windowed(fmap: np.ndarray, k: int, s: int, pads: tuple, value: float, reduc
     )
 
 
+def _ceil_windows(fmap, k, s, p):
+    # ceil_mode=True by mistake: a last window that runs off the padded map averages what it covers.
+    padded = np.pad(np.asarray(fmap, dtype=float), p)
+    rows, cols = (-(-(n - k) // s) + 1 for n in padded.shape)
+    return np.array(
+        [[padded[i * s : i * s + k, j * s : j * s + k].mean() for j in range(cols)] for i in range(rows)]
+    )
+
+
 def _avg_real_cells(fmap, k, s, p):
     return _windowed(fmap, k, s, p, np.nan, np.nanmean)
 
@@ -233,11 +244,18 @@ _AVG_CASES = [
 check_torch_avg_pool2d = Check(
     "8.2",
     "torch_avg_pool2d",
+    libraries=False,  # the task says calling poolutils, Keras or TensorFlow is not credited
     cases=lambda: make_cases(_AVG_CASES),
     reference=torch_avg_pool2d,
     oracle=lambda x, k, s, p: keras_zero_padded("avg", x, k, s, p),
     compare=compare_floats,
     mistakes=(
+        Mistake(
+            _ceil_windows,
+            "you rounded the number of windows up (PyTorch's ceil_mode=True); the default ceil_mode=False "
+            "floors it: floor((n + 2 * padding - kernel_size) / stride) + 1 windows per axis.",
+            "ceil_mode_used",
+        ),
         Mistake(
             _avg_real_cells,
             "you divided by the number of REAL cells (count_include_pad=False, Keras' convention); PyTorch's "
@@ -325,6 +343,13 @@ check_torch_max_pool2d = Check(
     ),
     mistakes=(
         Mistake(
+            None,
+            "the padding value still beats real values: a constant pad (0, -1, ...) wins every border window "
+            "whose real values are all below it. Pad with -np.inf (constant_values=-np.inf).",
+            "zero_padding",
+            relation=m.constant_pad_wins,
+        ),
+        Mistake(
             lambda x, k, s, p: _windowed(x, k, s, p, np.nan, np.max),
             "you padded with NaN: np.max returns NaN for every window that touches the border. Pad with -np.inf, "
             "which no real value loses to.",
@@ -398,6 +423,7 @@ check_predicted_corners = value_check(
             [1.0, 4 / 9],
             "the order is (count_include_pad=True, count_include_pad=False): include the padding first.",
         ),
+        *grid_mistakes(_corners_oracle),
     ),
     hints=(
         "The top-left window is 3x3 and hangs one cell over the top and the left: 4 of its 9 cells are real "

@@ -53,3 +53,19 @@ def int_map(shape: Sequence[int], seed: int) -> np.ndarray:
     if x[:2, :2].sum() % 2 == 0:  # an odd sum makes the first 2x2 average a fraction, whatever the seed
         x[0, 0] += 1
     return x
+
+
+def int_batch(shape: Sequence[int], seed: int) -> np.ndarray:
+    """Seeded (batch, H, W, C) int64 array in -9..10 whose first map's mean is a fraction (an int buffer truncates it).
+
+    Examples
+    --------
+    >>> x = int_batch((2, 3, 3, 2), 0)
+    >>> x.dtype, float(x[0, :, :, 0].mean()).is_integer()
+    (dtype('int64'), False)
+    """
+    x = np.random.default_rng(seed).integers(-9, 10, size=tuple(shape)).astype(np.int64)
+    cells = x.shape[1] * x.shape[2]
+    if cells > 1 and x[0, :, :, 0].sum() % cells == 0:  # a whole mean hides an int buffer
+        x[0, 0, 0, 0] += 1
+    return x

@@ -524,12 +524,20 @@ def map_mistakes(mode: str) -> tuple[Mistake, ...]:
         int_buffer(mode),
         wrong_reduction(mode),
         height_width_swapped(mode),
+        *_patterns(mode),
     )
+
+
+def _patterns(mode: str) -> tuple[Mistake, ...]:
+    # Defined at the end of the module; tried only when no wrong function reproduces the answer.
+    return (TRUNCATED, CONSTANT_START) if mode == "max" else (TRUNCATED,)
 
 
 def map_2x2_mistakes(mode: str) -> tuple[Mistake, ...]:
     """The mistakes of 2x2, stride 2, 'valid' pooling of one map (Exercises 2.1 and 3.1)."""
-    specific = (running_max_from_zero,) if mode == "max" else (floor_division, _sum_only, _half_divisor)
+    specific = (
+        (running_max_from_zero,) if mode == "max" else (floor_division, _sum_only, _half_divisor, _median)
+    )
     found = (
         height_width_swapped(mode),
         partial_window_kept(mode),
@@ -538,8 +546,18 @@ def map_2x2_mistakes(mode: str) -> tuple[Mistake, ...]:
         *specific,
         int_buffer(mode),
         wrong_reduction(mode),
+        stride_one_cropped(mode),
     )
-    return tuple(m.on(fixed(2, 2, "valid")) for m in found)
+    return (*(m.on(fixed(2, 2, "valid")) for m in found), *_patterns(mode))
+
+
+@mistake("median", "you took the median of each window; average pooling takes the mean (sum / cells).")
+def _median(x: np.ndarray, f: Any, s: Any, p: str) -> np.ndarray:
+    windows = pool_windows(np.shape(x), f, s, p)
+    out = np.empty(windows.output_shape)
+    for pos in np.ndindex(*windows.output_shape):
+        out[pos] = np.median([x[tuple(cell)] for cell in windows.window(pos).real_cells])
+    return out
 
 
 @mistake("summed", "you summed each window without dividing by its number of cells.")
@@ -593,6 +611,10 @@ def batch_mistakes(mode: str) -> tuple[Mistake, ...]:
             "first_item_only",
         ),
         *(m.on(per_map) for m in lifted + specific),
+        first_size_for_both(mode),
+        channels_first(mode),
+        *batch_patterns(mode),
+        *_patterns(mode),
     )
 
 
@@ -639,3 +661,184 @@ DIVISOR_MISTAKES = (
         "unclamped_total",
     ),
 )
+
+
+# --- patterns of any array answer: how the learner's output relates to the truth ---
+
+
+def _as_array(value: Any) -> np.ndarray:
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise TypeError("not numbers")
+    return array
+
+
+def _truncated(truth: Any, got: Any) -> bool:
+    # The truth written into an int array of the learner's dtype (cast as NumPy casts: toward 0, wrapping).
+    got, truth = _as_array(got), _as_array(truth)
+    if got.dtype.kind not in "iu" or got.shape != truth.shape:
+        return False
+    with np.errstate(invalid="ignore", over="ignore"):
+        return bool(np.array_equal(got, truth.astype(got.dtype)))
+
+
+#: An int output of any int dtype (int32, uint8, ``np.empty(..., dtype=int)``...): the truth cast to it.
+TRUNCATED = Mistake(
+    None,
+    "your output array holds ints, so every value written into it lost its fraction (or wrapped around, "
+    "for an unsigned type). Make the output a float array, e.g. np.zeros(shape) or np.empty(shape, dtype=float).",
+    "int_buffer",
+    relation=_truncated,
+)
+
+
+def constant_pad_wins(truth: Any, got: Any) -> bool:
+    """Whether ``got`` is the truth with some windows replaced by one constant above them: a padding value that won."""
+    return _constant_start(truth, got, everywhere=False) is not None
+
+
+#: Patterns tried on every function answer when none of its check's mistakes explains it.
+FALLBACKS = (TRUNCATED,)
+
+
+def _constant_start(truth: Any, got: Any, everywhere: bool = True) -> float | None:
+    # Every wrong cell holds one constant above the truth there: a running max that started at it
+    # (``everywhere``: no right cell is below it), or a padding value that beat a border window's cells.
+    got, truth = _as_array(got).astype(float), _as_array(truth).astype(float)
+    if got.shape != truth.shape:
+        return None
+    wrong = ~np.isclose(got, truth)
+    values = np.unique(got[wrong])
+    if len(values) != 1 or not (got[wrong] > truth[wrong]).all():
+        return None
+    if everywhere and not (truth[~wrong] >= values[0]).all():
+        return None
+    return float(values[0])
+
+
+#: A running maximum started at a constant (0, -1, -100...) instead of the window's first value.
+CONSTANT_START = Mistake(
+    None,
+    "your running maximum starts at a constant that beats the window's own values.",
+    "running_max_from_zero",
+    explain=lambda got: (
+        "your running maximum starts at a constant, and wherever a window's values are all "
+        "below it that constant is returned instead of the window's max. Start from the window's first value "
+        "(or -np.inf), or take window.max()."
+    ),
+    relation=lambda truth, got: _constant_start(truth, got) is not None,
+)
+
+
+def batch_patterns(mode: str) -> tuple[Mistake, ...]:
+    """How a (batch, out_h, out_w, channels) output can relate to the truth: one channel or one item for all."""
+    reduce = np.max if mode == "max" else np.mean
+    return (
+        Mistake(
+            None,
+            "every channel holds the same values: you reduced over the channels too (an axis tuple with 3, or "
+            "a window slice that kept all channels). Reduce the two spatial axes only, axis=(1, 2).",
+            "channels_reduced",
+            relation=lambda truth, got: (
+                _as_array(got).shape == np.shape(truth)
+                and np.shape(truth)[-1] > 1
+                and bool(
+                    np.allclose(got, np.broadcast_to(reduce(truth, axis=-1, keepdims=True), np.shape(truth)))
+                )
+            ),
+        ),
+        Mistake(
+            None,
+            "every batch item holds the first item's result: pool each item of the batch, x[b], on its own.",
+            "first_item_only",
+            relation=lambda truth, got: (
+                _as_array(got).shape == np.shape(truth)
+                and np.shape(truth)[0] > 1
+                and bool(np.allclose(got, np.broadcast_to(np.asarray(truth)[:1], np.shape(truth))))
+            ),
+        ),
+    )
+
+
+def first_size_for_both(mode: str) -> Mistake:
+    """A tuple pool size or stride whose first entry is used on both axes."""
+    return Mistake(
+        lambda x, f, s, p: pool_batch(x, pool_windows(x.shape[1:3], (f[0], f[0]), (s[0], s[0]), p), mode),
+        "you used pool_size[0] and strides[0] on both axes: the width has its own pool_w = pool_size[1] and "
+        "stride_w = strides[1].",
+        "first_size_for_both",
+    )
+
+
+def channels_first(mode: str) -> Mistake:
+    """The array read as (batch, channels, H, W): the pooled axes are the wrong ones."""
+    return Mistake(
+        lambda x, f, s, p: np.moveaxis(
+            pool_batch(np.moveaxis(x, 1, -1), pool_windows(x.shape[2:4], f, s, p), mode), -1, 1
+        ),
+        "you read x as channels-first (batch, channels, H, W), as PyTorch stores it; Keras' default is "
+        "channels-last: x is (batch, H, W, channels), so pool axes 1 and 2.",
+        "channels_first",
+    )
+
+
+def stride_one_cropped(mode: str) -> Mistake:
+    """Windows moved by one cell, the output cut to the expected shape."""
+    return Mistake(
+        lambda x, f, s, p: _right(x, f, 1, p, mode)[
+            : pool_output_size(np.shape(x)[0], f, s, p), : pool_output_size(np.shape(x)[1], f, s, p)
+        ],
+        "your windows move by 1 cell (then the output was cut to size): with stride s, window (i, j) "
+        "starts at (i*s, j*s).",
+        "stride_one",
+    )
+
+
+# --- errors a learner's answer raises, and what they usually mean ------------
+
+#: (exception type, text in its message, mistake): the first match names the mistake.
+RAISED = (
+    (
+        "ValueError",
+        "cannot reshape",
+        Mistake(
+            None,
+            "a reshape into 2x2 blocks needs an even height and width: crop the odd last row or column first, "
+            "fmap[: H // 2 * 2, : W // 2 * 2].",
+            "reshape_odd_size",
+        ),
+    ),
+    (
+        "IndexError",
+        "out of bounds",
+        Mistake(
+            None,
+            "an index ran past the map: a window reaches beyond the last row or column. Count the windows "
+            "first, then clip each window to the map (Python slices stop at the end by themselves).",
+            "index_past_edge",
+        ),
+    ),
+    (
+        "ValueError",
+        "could not broadcast",
+        Mistake(
+            None,
+            "a window and the slot it is written into have different shapes: check the output's shape and "
+            "which axes you reduce.",
+            "shape_mismatch",
+        ),
+    ),
+)
+
+
+def raised_mistake(error: str, message: str) -> Mistake | None:
+    """The known mistake behind an exception the answer raised, or None.
+
+    Examples
+    --------
+    >>> raised_mistake("ValueError", "cannot reshape array of size 15 into shape (1,2,2,2)").key
+    'reshape_odd_size'
+    >>> raised_mistake("KeyError", "x") is None
+    True
+    """
+    return next((m for kind, text, m in RAISED if kind == error and text in message), None)

@@ -316,7 +316,12 @@ WRONG = [
     A("2.3", mb_all_maxed, "channels_reduced", "max over the channels too"),
     A("2.4", given_bug, "running_max_from_zero", "handed in unchanged"),
     A("2.4", fixed_but_int_output, "int_buffer", "fixed best, but an int output"),
-    A("2.4", fixed_from_wrong_cell, None, "starts from fmap[i, j], not the window's first cell"),
+    A(
+        "2.4",
+        fixed_from_wrong_cell,
+        "start_outside_window",
+        "starts from fmap[i, j], not the window's first cell",
+    ),
     A("2.5", [[6, 9], [5, 8]], "used_2x2", "the 2x2/2 answer of Exercise 2.1"),
     A("2.5", [[6, 9], [6, 8]], "extra_cell_before", "padding on top/left"),
     A("2.5", [[8]], "same_as_valid", "the 'valid' output"),
