@@ -43,7 +43,7 @@ from poolutils.grading.judging import NOT_RUN, PASSED, VERDICTS, Exercise, copie
 from poolutils.grading.kernel import KernelRun, Limits, run_notebook
 from poolutils.grading.package import kernel_package
 from poolutils.grading.report import NotebookGrade, Row
-from poolutils.grading.sandbox import MODES, Sandbox, hidden_folders, probe
+from poolutils.grading.sandbox import MODES, Sandbox, probe, python_folders
 from poolutils.grading.source import AnswerText, read
 from poolutils.grading.submissions import Submission, classify, collect
 
@@ -167,8 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return NO_SANDBOX
     sandbox = None
     if available:
-        hidden, visible = hidden_folders(Path(poolutils.__file__).parent.parent, [Path(p) for p in args.paths])
-        sandbox = Sandbox(hidden, visible)
+        sandbox = Sandbox(python_folders())
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
     print(f"grading seed {seed} (replay these cases with --seed {seed})", flush=True)
     counted = [s for subs in groups.values() for s in subs if s.number is not None]
@@ -236,7 +235,9 @@ def _grade_all(
                 started.append(submission)
                 spans[id(submission)] = [time.time(), float("inf")]
             try:
-                run = run_notebook(submission.text or "", exercises[submission.number], limits, template, sandbox)
+                run = run_notebook(
+                    submission.text or "", exercises[submission.number], limits, template, sandbox
+                )
                 return grade(submission, exercises[submission.number], run, texts.get(id(submission)))
             except Exception as err:  # the grader's own failure on this notebook: say so, grade the rest
                 return not_graded(submission, exercises[submission.number], err)

@@ -247,7 +247,9 @@ def _run_in_kernel(
     watchdog = None
     try:
         # The kernel's own log lines (e.g. its TCP warning) would drown the grader's progress lines.
-        with client.setup_kernel(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cleanup_kc=True):
+        with client.setup_kernel(
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cleanup_kc=True
+        ):
             pid = _kernel_pid(client)
             if sandbox is None:
                 _limit_memory(pid, limits.memory_mb, run)
@@ -277,7 +279,9 @@ def _run_in_kernel(
                 else:
                     run.answers[exercise.id] = answer
     except DeadKernelError:
-        why = "its processes together used more than the memory limit" if watchdog and watchdog.exceeded else ""
+        why = (
+            "its processes together used more than the memory limit" if watchdog and watchdog.exceeded else ""
+        )
         run.problems.append(
             "the kernel died ("
             + (why or "os._exit, a crash, or out of memory")
@@ -375,7 +379,9 @@ def _read_answer(path: Path, cell: nbformat.NotebookNode, exercise: Exercise) ->
                     entry, value = {"status": "raised", "error": type(err).__name__, "message": message}, None
             outcomes.append(outcome(entry, value))
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
-        return f"the answer's outputs could not be read back ({type(err).__name__}: {str(err)[:200]}); not run"
+        return (
+            f"the answer's outputs could not be read back ({type(err).__name__}: {str(err)[:200]}); not run"
+        )
     return Answer(True, outcomes)
 
 

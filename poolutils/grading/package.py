@@ -62,13 +62,20 @@ def kernel_package(package: Path, target: Path) -> Path:
         shutil.copy(package / "grading" / name, copy / "grading" / name)
     checks = copy / "checks"
     checks.mkdir()
-    (checks / "__init__.py").write_text('"""Grading copy: the checks run in the grader."""\n', encoding="utf-8")
+    (checks / "__init__.py").write_text(
+        '"""Grading copy: the checks run in the grader."""\n', encoding="utf-8"
+    )
     (checks / "_grading.py").write_text(_STUB, encoding="utf-8")
     for number in NOTEBOOKS:
         found = checks_for_notebook(number)
         if not found:
             continue
-        lines = ['"""Grading copy: the grader checks these exercises."""', "", "from poolutils.checks._grading import GradingCheck", ""]
+        lines = [
+            '"""Grading copy: the grader checks these exercises."""',
+            "",
+            "from poolutils.checks._grading import GradingCheck",
+            "",
+        ]
         lines += [f"{c.name} = GradingCheck({c.exercise!r}, {c.title!r}, {c.answer_name!r})" for c in found]
         (checks / f"ex{number:02d}.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
     compileall.compile_dir(copy, quiet=2)

@@ -49,7 +49,9 @@ def shown(text: object, limit: int = MAX_TEXT) -> str:
     text = str(text)
     if any("\udc80" <= c <= "\udcff" for c in text):  # a file name that was not UTF-8
         text = os.fsencode(text).decode("utf-8", errors="backslashreplace")
-    kept = [" " if c in "\n\r\t" else c for c in text if c in "\n\r\t" or unicodedata.category(c) not in _HIDDEN]
+    kept = [
+        " " if c in "\n\r\t" else c for c in text if c in "\n\r\t" or unicodedata.category(c) not in _HIDDEN
+    ]
     out = "".join(kept)
     return out if len(out) <= limit else out[: limit - 1] + "…"
 
@@ -288,7 +290,8 @@ def summary(grades: Sequence[NotebookGrade], seed: int, top: int = 3) -> str:
             found = True
             lines.append(f"- Exercise {exercise} ({title}):")
             lines += [
-                f"  - {n} of {len(rows)}: {shown(diagnosis)}" for (_, diagnosis), n in mistakes.most_common(top)
+                f"  - {n} of {len(rows)}: {shown(diagnosis)}"
+                for (_, diagnosis), n in mistakes.most_common(top)
             ]
     if not found:
         lines.append("No known mistake was diagnosed.")

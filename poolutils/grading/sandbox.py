@@ -9,11 +9,12 @@ package: a maintained tool, so no namespace code of our own), then util-linux's
   Unix sockets in the kernel's own folder), its own IPC and mount namespaces;
 - an unprivileged user id of its own (one per kernel running at a time), no
   capabilities and no new privileges;
-- the whole file system read-only; hidden (an empty folder in its place): the
-  course checkout (solutions, the grader's package), the grader's working
-  folder and HOME, every submitted folder, and a fresh ``/tmp``;
-  writable: its own HOME (``IPYTHONDIR``, ``KERAS_HOME``, Matplotlib's cache),
-  ``TMPDIR`` and working folder, all discarded after the notebook;
+- a new root holding only the system's folders (:data:`SYSTEM`) and the
+  Python environment, read-only: no course checkout (solutions, the grader's
+  package), no submissions, no HOME, no other kernel's folder, an empty
+  ``/tmp``; writable only its own HOME (``IPYTHONDIR``, ``KERAS_HOME``,
+  Matplotlib's cache), ``TMPDIR`` and working folder, all discarded after the
+  notebook;
 - only the environment variables listed in :func:`environment`;
 - a process-count limit (``RLIMIT_NPROC`` of its user id) and a memory limit
   for its whole process tree (``RLIMIT_AS`` per process and a watchdog,
@@ -42,8 +43,8 @@ MAX_PROCESSES = 512
 FIRST_UID = 61_000
 # Seconds between two looks of the memory watchdog.
 WATCH_INTERVAL = 0.2
-# Folders never hidden, even when a hidden folder's rule names them: the system itself.
-_SYSTEM = ("/", "/usr", "/bin", "/lib", "/lib64", "/etc", "/opt", "/var", "/sys", "/proc", "/dev", "/run")
+# The system folders a kernel sees (read-only); links such as /lib -> usr/lib stay links.
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,11 @@ class Sandbox:
 
     Attributes
     ----------
-    hidden : tuple of Path
-        Folders replaced by an empty one inside every sandbox.
     visible : tuple of Path
-        Folders inside a hidden one that the kernel still needs (the venv), read-only.
+        The folders a kernel sees besides the system's (:data:`SYSTEM`), read-only:
+        the Python environment (see :func:`python_folders`).
     """
 
-    hidden: tuple[Path, ...] = ()
     visible: tuple[Path, ...] = ()
     _uids: list[int] = field(default_factory=list, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
@@ -84,24 +83,29 @@ class Sandbox:
             "--unshare-net",
             "--unshare-ipc",
             "--unshare-uts",
-            "--ro-bind",
-            "/",
-            "/",
-            "--proc",
-            "/proc",
-            "--dev",
-            "/dev",
-            "--tmpfs",
-            "/tmp",
-            "--tmpfs",
-            "/var/tmp",
-            "--tmpfs",
-            "/dev/shm",
         ]
-        for folder in self.hidden:
-            bwrap += ["--tmpfs", str(folder), "--remount-ro", str(folder)]
-        for folder in self.visible:
-            bwrap += ["--ro-bind", str(folder), str(folder)]
+        # A new root: the system's folders and the Python environment, read-only; nothing else
+        # (no course checkout, no submissions, no HOME, no other kernel's folder).
+        for folder in SYSTEM:
+            path = Path(folder)
+            if path.is_symlink():
+                bwrap += ["--symlink", os.readlink(path), folder]
+            elif path.is_dir():
+                bwrap += ["--ro-bind", folder, folder]
+        made: set[Path] = set()
+        for folder in [*self.visible, work]:
+            # Folders above a mount point: traversable (bwrap would make them 0700, closed to the kernel's user).
+            for parent in reversed(folder.parents):
+                if (
+                    parent != Path("/")
+                    and parent not in made
+                    and not any(parent.is_relative_to(s) for s in SYSTEM)
+                ):
+                    made.add(parent)
+                    bwrap += ["--perms", "0755", "--dir", str(parent)]
+            if folder != work:
+                bwrap += ["--ro-bind", str(folder), str(folder)]
+        bwrap += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
         # The kernel's own folder: its HOME, TMPDIR, working folder and sockets (the package copy stays read-only).
         bwrap += ["--bind", str(work), str(work), "--ro-bind", str(work / "lib"), str(work / "lib")]
         bwrap += ["--chdir", str(work / "run"), "--clearenv"]
@@ -174,7 +178,10 @@ def probe(mode: str) -> tuple[bool, str]:
     if mode not in MODES:
         raise ValueError(f"`sandbox` must be one of {', '.join(MODES)}. Received: {mode!r}.")
     if mode == "off":
-        return False, "sandbox off (--sandbox off): kernels run as the grader user, with its files and network"
+        return (
+            False,
+            "sandbox off (--sandbox off): kernels run as the grader user, with its files and network",
+        )
     missing = _missing()
     if missing:
         return False, f"no sandbox: {missing}; kernels run as the grader user, with its files and network"
@@ -191,7 +198,14 @@ def _missing() -> str:
             return f"`{tool}` is not installed (apt-get install {package})"
     test = ["bwrap", "--die-with-parent", "--unshare-pid", "--unshare-net", "--unshare-ipc"]
     test += ["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--"]
-    test += ["setpriv", f"--reuid={FIRST_UID}", f"--regid={FIRST_UID}", "--clear-groups", "--no-new-privs", "true"]
+    test += [
+        "setpriv",
+        f"--reuid={FIRST_UID}",
+        f"--regid={FIRST_UID}",
+        "--clear-groups",
+        "--no-new-privs",
+        "true",
+    ]
     try:
         done = subprocess.run(test, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as err:
@@ -202,22 +216,12 @@ def _missing() -> str:
     return ""
 
 
-def hidden_folders(course: Path, paths: list[Path]) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
-    """The folders to hide from kernels and the ones inside them to show again (the Python environment).
-
-    Hidden: the course checkout (when the grader runs from one), the grader's
-    working folder and HOME, and every submitted path's folder.
-    """
-    candidates = {course, Path.cwd(), Path.home(), *(p.parent if p.is_file() else p for p in paths)}
-    needed = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).parent}
-    hidden = []
-    for folder in sorted({c.resolve() for c in candidates}):
-        # Hiding a folder that is or holds a system folder would hide the system.
-        if any(Path(s).is_relative_to(folder) for s in _SYSTEM):
-            continue
-        hidden.append(folder)
-    visible = sorted({n.resolve() for n in needed if any(n.resolve().is_relative_to(h) for h in hidden)})
-    return tuple(hidden), tuple(visible)
+def python_folders() -> tuple[Path, ...]:
+    """The folders the kernel's Python needs: the environment, its base installation, the interpreter's."""
+    needed = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent}
+    needed = {p.resolve() for p in needed}
+    inside_system = {p for p in needed if any(p.is_relative_to(s) for s in SYSTEM if s != "/")}
+    return tuple(sorted(needed - inside_system))
 
 
 class Watchdog(threading.Thread):

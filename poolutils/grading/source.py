@@ -154,7 +154,10 @@ def _bind(node: ast.stmt, bindings: dict[str, _Binding], top: set[str], aliases:
                 if alias.asname is None:
                     qualified = alias.name.split(".")[0]
             else:
-                qualified, name = f"{'.' * node.level}{node.module or ''}.{alias.name}", alias.asname or alias.name
+                qualified, name = (
+                    f"{'.' * node.level}{node.module or ''}.{alias.name}",
+                    alias.asname or alias.name,
+                )
             if qualified.split(".")[0] in DYNAMIC:
                 top.add(f"`{qualified.split('.')[0]}`")
             bindings[name] = _Binding("import", node, {qualified}, set(), set())
@@ -311,7 +314,11 @@ def reference_uses(reference: Any, seen: set | None = None) -> set[str]:
         module = getattr(value, "__module__", None) or ""
         if inspect.isfunction(value) and module.startswith("poolutils.checks."):
             found |= reference_uses(value, seen)
-        elif value is not None and module.split(".")[0] in LIBRARIES and not module.startswith("poolutils.checks"):
+        elif (
+            value is not None
+            and module.split(".")[0] in LIBRARIES
+            and not module.startswith("poolutils.checks")
+        ):
             found.add(canonical(f"{module}.{getattr(value, '__qualname__', name)}"))
     return found
 
