@@ -160,6 +160,8 @@ def _bind(node: ast.stmt, bindings: dict[str, _Binding], top: set[str], aliases:
                 )
             if qualified.split(".")[0] in DYNAMIC:
                 top.add(f"`{qualified.split('.')[0]}`")
+            if qualified.lstrip(".").startswith(("poolutils.grading", "poolutils.checks.core")):
+                top.add(f"`{qualified.lstrip('.')}` (the grader's own code)")
             bindings[name] = _Binding("import", node, {qualified}, set(), set())
         return
     uses, names, dynamic = _reached(node, aliases)
@@ -168,6 +170,11 @@ def _bind(node: ast.stmt, bindings: dict[str, _Binding], top: set[str], aliases:
         bindings[node.name] = _Binding(kind, node, uses, names, dynamic)
         return
     top |= dynamic  # top-level code that rebinds at run time: the text no longer tells
+    for part in ast.walk(node):  # `pu.max_pool = ...`: a library changed under every answer
+        if isinstance(part, ast.Attribute) and isinstance(part.ctx, ast.Store | ast.Del):
+            chain = _chain(part)
+            if chain and chain.split(".")[0] in aliases:
+                top.add(f"an assignment to `{chain}`")
     targets = _targets(node)
     value = getattr(node, "value", None)
     kind = "lambda" if isinstance(value, ast.Lambda) else "assignment"
