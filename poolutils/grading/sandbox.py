@@ -92,6 +92,8 @@ class Sandbox:
                 bwrap += ["--symlink", os.readlink(path), folder]
             elif path.is_dir():
                 bwrap += ["--ro-bind", folder, folder]
+        # First the fresh /tmp: the Python environment or the kernel's folder may live under it.
+        bwrap += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
         made: set[Path] = set()
         for folder in [*self.visible, work]:
             # Folders above a mount point: traversable (bwrap would make them 0700, closed to the kernel's user).
@@ -105,7 +107,6 @@ class Sandbox:
                     bwrap += ["--perms", "0755", "--dir", str(parent)]
             if folder != work:
                 bwrap += ["--ro-bind", str(folder), str(folder)]
-        bwrap += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
         # The kernel's own folder: its HOME, TMPDIR, working folder and sockets (the package copy stays read-only).
         bwrap += ["--bind", str(work), str(work), "--ro-bind", str(work / "lib"), str(work / "lib")]
         bwrap += ["--chdir", str(work / "run"), "--clearenv"]
