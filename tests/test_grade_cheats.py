@@ -34,7 +34,7 @@ from grade_env import grade, snapshot
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from poolutils.checks import checks_for_notebook
-from poolutils.grading.sandbox import FIRST_UID, user_processes
+from poolutils.grading.sandbox import FIRST_UID, UIDS_PER_GRADER
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = checks_for_notebook(1)
@@ -269,7 +269,17 @@ def stray_processes() -> list[int]:
                 marked.append(int(pid))
         except OSError:
             continue
-    return marked + [p for uid in range(FIRST_UID, FIRST_UID + 16) for p in user_processes(uid)]
+    kernels = []
+    for pid in os.listdir("/proc"):
+        try:
+            if (
+                pid.isdigit()
+                and FIRST_UID <= os.stat(f"/proc/{pid}").st_uid < FIRST_UID + 1000 * UIDS_PER_GRADER
+            ):
+                kernels.append(int(pid))
+        except OSError:
+            continue
+    return marked + kernels
 
 
 @pytest.fixture(scope="module")

@@ -39,8 +39,10 @@ from pathlib import Path
 MODES = ("off", "auto", "required")
 # Processes (threads count too) one kernel's user may have: TensorFlow starts a few dozen threads.
 MAX_PROCESSES = 512
-# The first of the user ids the kernels run as (one per kernel at a time); far above any login user.
-FIRST_UID = 61_000
+# The kernels' user ids: far above any login user; each grader process takes its own block of
+# UIDS_PER_GRADER (by its process id), so two graders on one machine never share a user id.
+FIRST_UID = 100_000
+UIDS_PER_GRADER = 1_000
 # Seconds between two looks of the memory watchdog.
 WATCH_INTERVAL = 0.2
 # The system folders a kernel sees (read-only); links such as /lib -> usr/lib stay links.
@@ -59,13 +61,16 @@ class Sandbox:
     """
 
     visible: tuple[Path, ...] = ()
+    first_uid: int = field(default_factory=lambda: FIRST_UID + (os.getpid() % 1000) * UIDS_PER_GRADER)
     _uids: list[int] = field(default_factory=list, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     def acquire_uid(self) -> int:
         """A user id no running kernel of this run has."""
         with self._lock:
-            uid = next(u for u in range(FIRST_UID, FIRST_UID + 10_000) if u not in self._uids)
+            uid = next(
+                u for u in range(self.first_uid, self.first_uid + UIDS_PER_GRADER) if u not in self._uids
+            )
             self._uids.append(uid)
             return uid
 
