@@ -200,8 +200,9 @@ CHEATS = {
     ],
     "calls_keras": [
         stubs(),
+        "import keras",  # imported before the grader's calls: each call is then quick
         "def output_size_valid(n, pool_size, stride):\n"
-        "    import keras, numpy as np\n"
+        "    import keras\n"
         "    layer = keras.layers.MaxPooling2D(pool_size, stride)\n"
         "    return int(layer.compute_output_shape((1, n, n, 1))[1])",
     ],
@@ -322,10 +323,11 @@ def graded(tmp_path_factory):
     run = grade(
         lib,
         str(root),
-        *("--jobs", "2", "--timeout", "10", "--memory", "3072"),
+        *("--jobs", "2", "--timeout", "10"),
         *("--csv", str(out / "grades.csv"), "--feedback", str(out / "feedback")),
         cwd=root,
-        env={"HOME": str(home), "GRADER_SECRET": "hunter2-secret"},
+        # The grader's own Matplotlib cache goes elsewhere: HOME must stay exactly as it was.
+        env={"HOME": str(home), "GRADER_SECRET": "hunter2-secret", "MPLCONFIGDIR": str(out / "mpl")},
     )
     time.sleep(2)  # a daemon that waited for the grader to exit would act now
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
@@ -366,7 +368,7 @@ def test_cheats_inside_the_kernel_get_no_credit(graded, cheat):
     ("cheat", "problem", "verdict"),
     [
         # Interrupted, the later cells run: the answers are still the stubs.
-        ("stale_outputs_endless_loop", "cell 3 ran longer than 10 s; it was interrupted", "not attempted"),
+        ("stale_outputs_endless_loop", "cell 4 ran longer than 10 s; it was interrupted", "not attempted"),
         # A kernel that will not stop, or that ended itself, answers nothing: nothing was verified.
         ("stale_outputs_uninterruptible_loop", "the kernel did not stop after the interrupt", "not run"),
         ("stale_outputs_os_exit", "the kernel died", "not run"),
@@ -395,7 +397,7 @@ def test_the_same_notebook_twice_counts_once(graded):
 def test_an_edit_of_its_own_poolutils_fails_and_reaches_no_one(graded):
     text = block(graded, "edits_its_poolutils")
     # The kernel's copy is read-only and has no checks.core: the edit raises in the learner's cell.
-    assert "cell 2 raised" in text, text
+    assert "cell 3 raised" in text, text
     assert verdicts(graded, "edits_its_poolutils") == ["not attempted"] * len(CHECKS)
     assert verdicts(graded, "zz_stubs_after_the_edit") == ["not attempted"] * len(CHECKS)
 
@@ -476,9 +478,25 @@ def test_the_honest_learner_beside_the_attackers_gets_full_marks(graded):
     assert verdicts(graded, "zz_stubs_after_the_edit") == ["not attempted"] * len(CHECKS)
 
 
-def test_the_memory_limit_holds_for_the_whole_process_tree(graded):
-    text = block(graded, "memory_children")
-    assert "more than the memory limit" in text, text
+def test_the_memory_limit_holds_for_the_whole_process_tree(tmp_path):
+    # Four children of 500 MB each: every process stays under the 1536 MB limit, the tree does not.
+    lib = snapshot(tmp_path / "lib")
+    write(
+        tmp_path / "class" / "hog" / "01_output_size.ipynb",
+        stubs(),
+        "import os, time\n"
+        "for _ in range(4):\n"
+        "    if os.fork() == 0:\n"
+        "        block = bytearray(b'x' * (500 * 2**20))\n"
+        "        time.sleep(60)\n"
+        "        os._exit(0)\n"
+        "time.sleep(30)",
+    )
+    run = grade(lib, str(tmp_path / "class"), "--memory", "1536", "--timeout", "45", cwd=tmp_path)
+    text = block((run, []), "hog")
+    assert "the kernel died (its processes together used more than the memory limit)" in text, text
+    assert "passed" not in text
+    assert stray_processes() == []
 
 
 def test_a_name_that_is_not_utf8_and_a_deep_source_are_graded_like_the_others(graded):
@@ -501,7 +519,8 @@ def test_feedback_holds_no_secret_argv_path_or_class_list(graded):
     text = leak.read_text(encoding="utf-8")
     assert "hunter2-secret" not in text
     assert "honest" not in text and "calls_keras" not in text
-    assert str(ROOT) not in text
+    # Neither the grader's working folder and argv (the class folder) nor its output folder.
+    assert str(out.parent) not in text and "/class" not in text
 
 
 def test_a_learner_folder_linked_to_the_solutions_is_refused(graded):

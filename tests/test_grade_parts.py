@@ -3,6 +3,7 @@
 import csv
 import inspect
 import json
+import os
 
 import nbformat
 import numpy as np
@@ -11,7 +12,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from poolutils.checks import Report, Status, checks_for_notebook
 from poolutils.checks.core import Opaque
-from poolutils.grading import judging, report, wire
+from poolutils.grading import judging, report, sandbox, wire
 from poolutils.grading.harness import outputs
 from poolutils.grading.report import NotebookGrade, Row
 from poolutils.grading.source import read
@@ -108,10 +109,25 @@ def test_the_reference_code_is_flagged_and_an_own_solution_is_not():
 @pytest.mark.parametrize(
     ("cells", "why"),
     [
-        (["import keras", "def max_pool2d(x, f, s, p):\n    return keras.ops.max(x)"], "it calls keras.ops.max"),
-        (["import poolutils as pu", "h = pu.max_pool", "def max_pool2d(x, f, s, p):\n    return h(x, f)"], "poolutils.max_pool"),
-        (["def helper(x):\n    import tensorflow as tf\n    return tf.nn.max_pool2d(x)", "def max_pool2d(x, f, s, p):\n    return helper(x)"], "tensorflow"),
-        (["from poolutils.checks.ex02 import check_max_pool2d", "max_pool2d = check_max_pool2d.reference"], "poolutils.checks.ex02.check_max_pool2d"),
+        (
+            ["import keras", "def max_pool2d(x, f, s, p):\n    return keras.ops.max(x)"],
+            "it calls keras.ops.max",
+        ),
+        (
+            ["import poolutils as pu", "h = pu.max_pool", "def max_pool2d(x, f, s, p):\n    return h(x, f)"],
+            "poolutils.max_pool",
+        ),
+        (
+            [
+                "def helper(x):\n    import tensorflow as tf\n    return tf.nn.max_pool2d(x)",
+                "def max_pool2d(x, f, s, p):\n    return helper(x)",
+            ],
+            "tensorflow",
+        ),
+        (
+            ["from poolutils.checks.ex02 import check_max_pool2d", "max_pool2d = check_max_pool2d.reference"],
+            "poolutils.checks.ex02.check_max_pool2d",
+        ),
         (["def max_pool2d(x, f, s, p):\n    return __import__('ker' + 'as').ops.max(x)"], "`__import__`"),
         (["def max_pool2d(x, f, s, p):\n    return x", "globals()['max_pool2d'] = print"], "`globals`"),
         (["exec('def max_pool2d(x, f, s, p): return x')"], "`exec`"),
@@ -128,9 +144,15 @@ def test_a_write_code_answer_that_is_not_the_learners_own_code_is_not_credited(c
 
 def test_the_library_calls_an_exercise_allows_are_the_ones_its_reference_makes():
     photo = judging.prepare(5, seed=1)[0]
-    text = notebook_text("import poolutils as pu", "def pool_photo(image, mode, pool_size):\n    return pu.max_pool(image, pool_size)")
+    text = notebook_text(
+        "import poolutils as pu",
+        "def pool_photo(image, mode, pool_size):\n    return pu.max_pool(image, pool_size)",
+    )
     assert judging.own_work(photo, read(text, ["pool_photo"])["pool_photo"]) is None
-    text = notebook_text("import poolutils as pu", "def pool_photo(image, mode, pool_size):\n    return pu.max_pool2d(image, pool_size)")
+    text = notebook_text(
+        "import poolutils as pu",
+        "def pool_photo(image, mode, pool_size):\n    return pu.max_pool2d(image, pool_size)",
+    )
     assert "poolutils.max_pool2d" in judging.own_work(photo, read(text, ["pool_photo"])["pool_photo"])
 
 
@@ -229,3 +251,21 @@ def test_a_symlinked_notebook_or_learner_folder_is_refused(tmp_path):
     (tmp_path / "linked").symlink_to(tmp_path / "real")
     subs = classify("linked", [tmp_path / "linked" / "01_output_size.ipynb"])
     assert subs[0].number is None and "symbolic link" in subs[0].ignored
+
+
+def test_without_root_the_sandbox_names_what_is_missing(monkeypatch):
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    available, line = sandbox.probe("auto")
+    assert not available
+    assert line.startswith("no sandbox: the grader is not root") and "run as the grader user" in line
+    with pytest.raises(ValueError, match="Received: 'on'"):
+        sandbox.probe("on")
+
+
+def test_the_kernel_environment_is_an_allow_list(monkeypatch, tmp_path):
+    from poolutils.grading.kernel import kernel_env
+
+    monkeypatch.setenv("GRADER_SECRET", "hunter2")
+    env = kernel_env(tmp_path)
+    assert "GRADER_SECRET" not in env and "hunter2" not in "".join(env.values())
+    assert env["HOME"] == str(tmp_path / "home") and env["POOLUTILS_GRADING"] == "1"

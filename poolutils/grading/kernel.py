@@ -189,12 +189,17 @@ def _kernel_manager(work: Path, sandbox: Sandbox | None, uid: int | None, limits
     context = zmq.asyncio.Context()
     context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
     # Unix sockets in the kernel's own folder: no network, and no other kernel can reach them.
-    return KernelManager(
+    km = KernelManager(
         kernel_name="python3",
         transport="ipc",
         connection_file=str(work / "kernel" / "connection.json"),
         context=context,
-    ), context
+    )
+    if sandbox is not None:
+        # A SIGINT to the sandbox's process group would end bwrap (and the kernel with it):
+        # the kernel interrupts itself when asked on its control channel.
+        km.kernel_spec.interrupt_mode = "message"
+    return km, context
 
 
 def _client_class():
