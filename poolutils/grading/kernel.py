@@ -37,7 +37,7 @@ import nbformat
 from poolutils.checks.core import GRADING_ENV, TIME_LIMIT, Outcome
 from poolutils.grading.harness import request_code
 from poolutils.grading.judging import Exercise, outcome, rebuilt
-from poolutils.grading.sandbox import Sandbox, Watchdog, environment, prepare_folder
+from poolutils.grading.sandbox import Sandbox, Watchdog, environment, prepare_folder, user_rss_kb
 from poolutils.grading.wire import decode
 
 # The largest answer file read back (bytes): a learner returning a huge array gets "too large".
@@ -263,7 +263,8 @@ def _run_in_kernel(
                 watchdog.start()
             if not _run_cells(client, nb, limits, run, CellTimeoutError):
                 return
-            run.rss_mb = _rss_mb(pid)
+            # In the sandbox, `pid` is bubblewrap's: the kernel's memory is its user's.
+            run.rss_mb = _rss_mb(pid) if uid is None else user_rss_kb(uid) / 1024
             for exercise in exercises:
                 # An exercise's own limit wins (building a Keras model waits for TensorFlow to start).
                 limit = exercise.check.time_limit or limits.call
