@@ -24,6 +24,7 @@ because a submission changed the files the grader relies on; 4 when
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import secrets
 import sys
@@ -225,7 +226,10 @@ def _grade_all(
     with tempfile.TemporaryDirectory(prefix="poolutils-grader-") as tmp:
         # Kernels copy this pristine grading copy (no reference solutions, compiled once), never the shared one.
         template = kernel_package(package, Path(tmp))
-        shared, pristine = fingerprint(package), fingerprint(template, bytecode=True)
+        # The shared package's bytecode, written now, is fingerprinted too: a poisoned
+        # __pycache__ file would otherwise reach the next run unseen.
+        compileall.compile_dir(package, quiet=2)
+        shared, pristine = fingerprint(package, bytecode=True), fingerprint(template, bytecode=True)
         started: list[Submission] = []
         spans: dict[int, list[float]] = {}  # id(submission) -> [start, end] of its kernel run
         lock = threading.Lock()
@@ -260,7 +264,7 @@ def _grade_all(
                     f"{result.passed}/{len(result.rows)} passed, {result.seconds:.1f} s"
                     + (f", {len(result.problems)} problem(s)" if result.problems else "")
                 )
-                changed = [(package, c) for c in changes(shared, fingerprint(package))]
+                changed = [(package, c) for c in changes(shared, fingerprint(package, bytecode=True))]
                 changed += [(template, c) for c in changes(pristine, fingerprint(template, bytecode=True))]
                 if changed:
                     with lock:
