@@ -130,6 +130,14 @@ def test_the_reference_code_is_flagged_and_an_own_solution_is_not():
         ),
         (["def max_pool2d(x, f, s, p):\n    return __import__('ker' + 'as').ops.max(x)"], "`__import__`"),
         (["def max_pool2d(x, f, s, p):\n    return x", "globals()['max_pool2d'] = print"], "`globals`"),
+        (
+            [
+                "import sys",
+                "def max_pool2d(x, f, s, p):\n    return x",
+                "sys.modules['__main__'].max_pool2d = print",
+            ],
+            "`sys.modules",
+        ),
         (["exec('def max_pool2d(x, f, s, p): return x')"], "`exec`"),
         (["from mine import max_pool2d"], "do not define it"),
         (["def max_pool2d(x, f, s, p):\n    return x.__class__.__subclasses__()"], "`.__subclasses__`"),
@@ -140,6 +148,12 @@ def test_a_write_code_answer_that_is_not_the_learners_own_code_is_not_credited(c
     assert exercise.check.answer_name == "max_pool2d"
     refused = judging.own_work(exercise, read(notebook_text(*cells), ["max_pool2d"])["max_pool2d"])
     assert refused is not None and why in refused, refused
+
+
+def test_an_import_of_sys_at_the_top_level_is_harmless():
+    exercise = judging.prepare(2, seed=1)[1]
+    text = notebook_text("import sys\nprint(sys.version)", "def max_pool2d(x, f, s, p):\n    return x")
+    assert judging.own_work(exercise, read(text, ["max_pool2d"])["max_pool2d"]) is None
 
 
 def test_the_library_calls_an_exercise_allows_are_the_ones_its_reference_makes():

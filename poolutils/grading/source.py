@@ -62,6 +62,13 @@ DYNAMIC = frozenset(
         "types",
     }
 )
+# Of those, the ones that are harmless at a notebook's top level (`import sys` to print a version);
+# inside an answer or its helpers every one of them counts.
+_TOP_LEVEL_HARMLESS = frozenset({"sys", "getattr", "pickle", "types"})
+# Attributes of `sys` that reach other modules or code, wherever they appear.
+_SYS_HOOKS = frozenset(
+    {"modules", "meta_path", "path_hooks", "settrace", "setprofile", "_getframe", "addaudithook"}
+)
 # Dunder attributes that reach other code (a function's globals, every class in the process).
 _ALLOWED_DUNDERS = frozenset({"__init__", "__name__", "__doc__", "__len__", "__call__"})
 # IPython line magics that bind no names; any other magic makes the notebook's text say too little.
@@ -158,7 +165,7 @@ def _bind(node: ast.stmt, bindings: dict[str, _Binding], top: set[str], aliases:
                     f"{'.' * node.level}{node.module or ''}.{alias.name}",
                     alias.asname or alias.name,
                 )
-            if qualified.split(".")[0] in DYNAMIC:
+            if qualified.split(".")[0] in DYNAMIC - _TOP_LEVEL_HARMLESS:
                 top.add(f"`{qualified.split('.')[0]}`")
             if qualified.lstrip(".").startswith(("poolutils.grading", "poolutils.checks.core")):
                 top.add(f"`{qualified.lstrip('.')}` (the grader's own code)")
@@ -169,7 +176,8 @@ def _bind(node: ast.stmt, bindings: dict[str, _Binding], top: set[str], aliases:
         kind = "def" if not isinstance(node, ast.ClassDef) else "class"
         bindings[node.name] = _Binding(kind, node, uses, names, dynamic)
         return
-    top |= dynamic  # top-level code that rebinds at run time: the text no longer tells
+    # Top-level code that rebinds at run time: the text no longer tells.
+    top |= {d for d in dynamic if d.strip("`") not in _TOP_LEVEL_HARMLESS}
     for part in ast.walk(node):  # `pu.max_pool = ...`: a library changed under every answer
         if isinstance(part, ast.Attribute) and isinstance(part.ctx, ast.Store | ast.Del):
             chain = _chain(part)
@@ -210,6 +218,8 @@ def _reached(node: ast.AST, aliases: dict[str, str]) -> tuple[set[str], set[str]
             if part.attr.startswith("__") and part.attr not in _ALLOWED_DUNDERS:
                 dynamic.add(f"`.{part.attr}`")
             chain = _chain(part) if id(part) not in inner else None
+            if chain and chain.split(".")[0] == "sys" and chain.split(".")[1] in _SYS_HOOKS:
+                dynamic.add(f"`{chain}`")
             if chain and chain.split(".")[0] in aliases:
                 head, _, rest = chain.partition(".")
                 qualified = aliases[head] + ("." + rest if rest else "")
