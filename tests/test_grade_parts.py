@@ -152,7 +152,11 @@ def test_a_write_code_answer_that_is_not_the_learners_own_code_is_not_credited(c
 
 def test_an_import_of_sys_at_the_top_level_is_harmless():
     exercise = judging.prepare(2, seed=1)[1]
-    text = notebook_text("import sys\nprint(sys.version)", "def max_pool2d(x, f, s, p):\n    return x")
+    text = notebook_text(
+        "import sys\nprint(sys.version)",
+        "def max_pool2d(x, f, s, p):\n    return x",
+        "assert 'keras' not in sys.modules",
+    )
     assert judging.own_work(exercise, read(text, ["max_pool2d"])["max_pool2d"]) is None
 
 

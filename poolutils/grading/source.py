@@ -205,6 +205,13 @@ def _reached(node: ast.AST, aliases: dict[str, str]) -> tuple[set[str], set[str]
     uses, names, dynamic = set(), set(), set()
     # Only the longest attribute chain counts: `keras.ops.max`, not also `keras.ops`.
     inner = {id(p.value) for p in ast.walk(node) if isinstance(p, ast.Attribute)}
+    # `"tensorflow" in sys.modules` only looks: a membership test reaches no module.
+    looked = {
+        id(c)
+        for p in ast.walk(node)
+        if isinstance(p, ast.Compare) and all(isinstance(o, ast.In | ast.NotIn) for o in p.ops)
+        for c in p.comparators
+    }
     for part in ast.walk(node):
         if isinstance(part, ast.Import | ast.ImportFrom):
             module = part.module if isinstance(part, ast.ImportFrom) else None
@@ -218,7 +225,12 @@ def _reached(node: ast.AST, aliases: dict[str, str]) -> tuple[set[str], set[str]
             if part.attr.startswith("__") and part.attr not in _ALLOWED_DUNDERS:
                 dynamic.add(f"`.{part.attr}`")
             chain = _chain(part) if id(part) not in inner else None
-            if chain and chain.split(".")[0] == "sys" and chain.split(".")[1] in _SYS_HOOKS:
+            if (
+                chain
+                and chain.split(".")[0] == "sys"
+                and chain.split(".")[1] in _SYS_HOOKS
+                and id(part) not in looked
+            ):
                 dynamic.add(f"`{chain}`")
             if chain and chain.split(".")[0] in aliases:
                 head, _, rest = chain.partition(".")
