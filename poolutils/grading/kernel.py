@@ -44,6 +44,8 @@ from poolutils.grading.wire import decode
 MAX_OUTPUT_BYTES = 64 * 2**20
 # The largest message accepted from a kernel (bytes); a larger one closes that connection.
 MAX_MESSAGE_BYTES = 8 * 2**20
+# Messages a socket of the grader queues from a kernel before dropping more (output only is dropped).
+MAX_QUEUED_MESSAGES = 64
 # Characters kept of an error message raised in a learner's cell.
 MAX_ERROR_CHARS = 300
 # Seconds an interrupted kernel gets to show it is alive again before it counts as stuck.
@@ -186,8 +188,14 @@ def _kernel_manager(work: Path, sandbox: Sandbox | None, uid: int | None, limits
                 os.chown(self.connection_file, uid, uid)
             return prefix + super().format_kernel_cmd(extra_arguments)
 
+        def client(self, **kwargs):
+            # The client's sockets come from the capped context below, not a default one.
+            return super().client(context=self.context, **kwargs)
+
     context = zmq.asyncio.Context()
     context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    # Few messages queued per socket: a kernel that floods its output fills no queue of the grader's.
+    context.setsockopt(zmq.RCVHWM, MAX_QUEUED_MESSAGES)
     # Unix sockets in the kernel's own folder: no network, and no other kernel can reach them.
     km = KernelManager(
         kernel_name="python3",
