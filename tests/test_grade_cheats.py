@@ -25,6 +25,8 @@ import csv
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -531,3 +533,24 @@ def test_a_learner_folder_linked_to_the_solutions_is_refused(graded):
 def test_a_design_answer_that_returns_the_summary_is_not_a_model(graded):
     got = verdicts(graded, "design_summary_dict")
     assert got and "passed" not in got, block(graded, "design_summary_dict")
+
+
+def test_a_stdout_flood_does_not_grow_the_grader(tmp_path):
+    # 10^9 characters printed: before the cap the grader grew by 2.9 GB; a quiet run peaks near 600 MB.
+    lib = snapshot(tmp_path / "lib")
+    write(tmp_path / "class" / "flood" / "01_output_size.ipynb", *CHEATS["stdout_flood"])
+    command = [sys.executable, "-m", "poolutils.grade", "class", "--jobs", "1", "--timeout", "60"]
+    env = {**os.environ, "PYTHONPATH": str(lib)}
+    grader = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    peak_mb = 0
+    while grader.poll() is None:
+        try:
+            status = Path(f"/proc/{grader.pid}/status").read_text()
+            peak_mb = max(peak_mb, int(status.split("VmHWM:")[1].split()[0]) // 1024)
+        except (OSError, IndexError):
+            pass
+        time.sleep(0.2)
+    assert "flood: 0/7 exercises passed" in grader.stdout.read()
+    assert 0 < peak_mb < 1500, peak_mb
