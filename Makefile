@@ -16,7 +16,7 @@ LANDING := notebooks/00_start_here.ipynb
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-test browser-deps lab test test-fast notebooks exercises grade submissions-folder bench bench-grade \
+.PHONY: help setup setup-test browser-deps sandbox-deps lab test test-fast notebooks exercises grade submissions-folder bench bench-grade \
 	lint clean
 
 ## help: this list
@@ -47,13 +47,20 @@ $(SETTINGS): $(wildcard jupyter/*.json) tools/install_jupyter_settings.py | $(ST
 browser-deps:
 	@sh tools/install_chromium.sh
 
+## sandbox-deps: Debian's bubblewrap, for the grader's per-kernel sandbox (apt-get, as root; silent when present)
+sandbox-deps:
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		echo "sandbox-deps: installing bubblewrap with apt-get" && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; } || \
+		echo "sandbox-deps: no bubblewrap (install it as root: apt-get install bubblewrap); the grader runs kernels unsandboxed"
+
 ## lab: JupyterLab on the landing notebook, bound to 127.0.0.1 with a random token
 lab: setup
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) \
 		--LabApp.default_url=/lab/tree/$(LANDING) $(ALLOW_ROOT)
 
 ## test: the whole suite, serially: unit tests, doctests, strict nbval, the browser and Binder replays
-test: setup-test browser-deps
+test: setup-test browser-deps sandbox-deps
 	$(BIN)/python -m pytest
 
 ## test-fast: everything but the real-browser suite and the Binder replay
@@ -72,7 +79,7 @@ exercises: setup
 ## grade: grade submissions/<learner>/*.ipynb (or SUBMISSIONS=folder); table, grades/grades.csv, feedback, summary
 SUBMISSIONS ?= submissions
 GRADE_ARGS ?= --csv grades/grades.csv --feedback grades/feedback --summary grades/summary
-grade: submissions-folder setup
+grade: submissions-folder setup sandbox-deps
 	$(BIN)/python -m poolutils.grade $(SUBMISSIONS) $(GRADE_ARGS)
 
 # Checked before anything is installed.

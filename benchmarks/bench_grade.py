@@ -12,6 +12,11 @@ machine the wall time depends on the others' load, the CPU time much less,
 so ``CPU / cores`` is also printed as the wall time an idle machine would
 need at best. Target: at most 5 minutes of wall time on 2 cores.
 
+Sandbox cost (``--compare-sandbox``): the same class graded with
+``--sandbox off`` and ``--sandbox required``, alternating, ``--rounds`` times
+each; prints both wall and CPU times and the ratio (target: the sandbox at
+most 20% slower).
+
 Serving (``--kernel-memory``): the resident memory and CPU time of one
 learner's kernel after it ran ``solutions/02_max_pooling.ipynb`` the way a
 learner does (checks on, so Keras is imported), and how many such kernels
@@ -51,7 +56,10 @@ def solution_notebooks(numbers: list[int] | None) -> list[Path]:
     return [p for p in found if notebook_number(p.name) in numbers]
 
 
-def grade_class(learners: int, notebooks: list[Path], jobs: int) -> dict:
+SANDBOX_TARGET = 1.20
+
+
+def grade_class(learners: int, notebooks: list[Path], jobs: int, sandbox: str = "auto") -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
         root = Path(tmp)
         shutil.copytree(
@@ -75,6 +83,8 @@ def grade_class(learners: int, notebooks: list[Path], jobs: int) -> dict:
                 str(jobs),
                 "--summary",
                 "summary",
+                "--sandbox",
+                sandbox,
             ],
             capture_output=True,
             text=True,
@@ -130,11 +140,16 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--notebooks", help="comma-separated numbers, e.g. 01,02 (default: the first six)")
     parser.add_argument("--kernel-memory", action="store_true", help="also measure one learner's kernel (02)")
+    parser.add_argument("--compare-sandbox", action="store_true", help="time --sandbox off against required")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each, with --compare-sandbox")
     args = parser.parse_args()
     numbers = [int(n) for n in args.notebooks.split(",")] if args.notebooks else None
     notebooks = solution_notebooks(numbers)
     print(f"cores: {os.cpu_count()}, learners: {args.learners}, jobs: {args.jobs}")
     print(f"notebooks: {', '.join(p.name for p in notebooks)}")
+    if args.compare_sandbox:
+        compare_sandbox(args.learners, notebooks, args.jobs, args.rounds)
+        return
     result = grade_class(args.learners, notebooks, args.jobs)
     count = args.learners * len(notebooks)
     cores = os.cpu_count() or 1
@@ -167,6 +182,38 @@ def main() -> None:
             f"{fits} such kernels by memory; the kernel used {memory['cpu_s']:.1f} CPU-seconds to run the notebook "
             f"once, so {fits} learners running it in the same minute need {fits * memory['cpu_s'] / 60:.1f} cores"
         )
+
+
+def compare_sandbox(learners: int, notebooks: list[Path], jobs: int, rounds: int) -> None:
+    """Grade the class with and without the sandbox, alternating, and print the ratio of the medians."""
+    runs: dict[str, list[dict]] = {"off": [], "required": []}
+    for _ in range(rounds):
+        for mode in runs:
+            result = grade_class(learners, notebooks, jobs, mode)
+            if result["status"] != 0:
+                print(
+                    f"--sandbox {mode}: the grader did not report every exercise passed:\n" + result["tail"]
+                )
+            runs[mode].append(result)
+    count = learners * len(notebooks)
+    print("\n| sandbox | runs | wall (median) | CPU (median) | load before -> after (last run) |")
+    print("|---|---|---|---|---|")
+    for mode, results in runs.items():
+        wall = statistics.median(r["wall"] for r in results)
+        cpu = statistics.median(r["cpu"] for r in results)
+        load = results[-1]["load"]
+        print(f"| {mode} | {len(results)} | {wall:.0f} s | {cpu:.0f} s | {load[0]:.1f} -> {load[1]:.1f} |")
+    ratio = statistics.median(r["wall"] for r in runs["required"]) / statistics.median(
+        r["wall"] for r in runs["off"]
+    )
+    cpu_ratio = statistics.median(r["cpu"] for r in runs["required"]) / statistics.median(
+        r["cpu"] for r in runs["off"]
+    )
+    verdict = "met" if ratio <= SANDBOX_TARGET else "NOT met"
+    print(
+        f"\n{count} notebooks: sandboxed / unsandboxed wall time {ratio:.2f}, CPU time {cpu_ratio:.2f} "
+        f"(target <= {SANDBOX_TARGET:.2f}: {verdict})"
+    )
 
 
 if __name__ == "__main__":

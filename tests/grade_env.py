@@ -21,13 +21,19 @@ def snapshot(folder: Path) -> Path:
     return folder
 
 
-def grade(lib: Path, *args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
-    """``python -m poolutils.grade ARGS`` with ``lib``'s poolutils, output captured as text."""
+def grade(
+    lib: Path, *args: str, cwd: Path, timeout: float = 900, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    """``python -m poolutils.grade ARGS`` with ``lib``'s poolutils, output captured as text.
+
+    ``env`` adds to (or overrides) the grader's environment, e.g. another HOME.
+    """
     return subprocess.run(
         [sys.executable, "-m", "poolutils.grade", *args],
         capture_output=True,
         text=True,
+        errors="backslashreplace",
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(lib)},
+        env={**os.environ, "PYTHONPATH": str(lib), **(env or {})},
         timeout=timeout,
     )

@@ -6,8 +6,11 @@ every exercise notebook found. The cheats of issue 12 are in
 """
 
 import csv
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -147,3 +150,32 @@ def test_the_kernel_memory_limit_stops_a_huge_allocation(tmp_path, lib):
     assert run.returncode == 1
     assert "! cell 1 raised MemoryError" in run.stdout, run.stdout
     assert re.search(rf"Exercise {check.exercise} +{check.title} +not attempted", run.stdout)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv")
+def test_without_namespaces_auto_says_what_is_missing_and_required_refuses(tmp_path, lib):
+    # A grader without capabilities (as in a default Docker container) cannot create namespaces.
+    write(
+        tmp_path / "dora" / "01_output_size.ipynb",
+        "def output_size_valid(n, pool_size, stride):\n    return 0",
+    )
+    no_caps = ["setpriv", "--bounding-set=-all", "--inh-caps=-all", sys.executable, "-m", "poolutils.grade"]
+    env = {**os.environ, "PYTHONPATH": str(lib)}
+    refused = subprocess.run(
+        [*no_caps, "dora", "--sandbox", "required"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=600,
+    )
+    assert refused.returncode == 4, refused.stdout + refused.stderr[-2000:]
+    assert "no sandbox: bwrap cannot create namespaces here" in refused.stdout
+    assert "not grading without a sandbox" in refused.stdout and "dora" not in refused.stdout
+    auto = subprocess.run(
+        [*no_caps, "dora"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600
+    )
+    first = auto.stdout.splitlines()[0]
+    assert first.startswith("no sandbox: bwrap cannot create namespaces here"), auto.stdout
+    assert first.endswith("kernels run as the grader user, with its files and network")
+    assert "Exercise 1.1  output_size_valid   failed" in auto.stdout, auto.stdout + auto.stderr[-2000:]

@@ -3,15 +3,19 @@
 import csv
 import inspect
 import json
+import os
 
+import nbformat
 import numpy as np
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 
 from poolutils.checks import Report, Status, checks_for_notebook
 from poolutils.checks.core import Opaque
-from poolutils.grading import judging, report, wire
+from poolutils.grading import judging, report, sandbox, wire
 from poolutils.grading.harness import outputs
 from poolutils.grading.report import NotebookGrade, Row
+from poolutils.grading.source import read
 from poolutils.grading.submissions import Submission, classify
 
 
@@ -77,7 +81,7 @@ def test_the_kernel_side_reports_raised_timeout_and_missing_names():
         while True:
             pass
 
-    request = {"answer_name": "f", "takes_function": True, "limit": 0.2, "summarise": None}
+    request = {"answer_name": "f", "takes_function": True, "limit": 0.2, "model": False}
     got = outputs({"f": lambda n: 10 // n}, dict(request, cases=cases((2,), (0,))))["outcomes"]
     assert got[0] == {"status": "returned", "value": 5}
     assert got[1]["status"] == "raised" and got[1]["error"] == "ZeroDivisionError"
@@ -88,14 +92,86 @@ def test_the_kernel_side_reports_raised_timeout_and_missing_names():
     assert outputs({}, dict(request, cases=cases((1,))))["found"] is False
 
 
+def notebook_text(*sources: str) -> str:
+    return nbformat.writes(new_notebook(cells=[new_code_cell(s) for s in sources]))
+
+
 def test_the_reference_code_is_flagged_and_an_own_solution_is_not():
     exercise = next(e for n in (1, 4) for e in judging.prepare(n, seed=1) if callable(e.check.reference))
     source = inspect.getsource(exercise.check.reference)
-    renamed = source.replace(f"def {exercise.check.reference.__name__}(", "def my_answer(", 1)
-    assert "reference solution" in judging.copied(exercise, renamed, "__main__")
-    assert "poolutils' own function" in judging.copied(exercise, None, exercise.check.reference.__module__)
-    own = source.replace("return", "result = None\n    return", 1)
-    assert judging.copied(exercise, own, "__main__") is None
+    name = exercise.check.answer_name
+    renamed = source.replace(f"def {exercise.check.reference.__name__}(", f"def {name}(", 1)
+    assert "reference solution" in judging.copied(exercise, read(notebook_text(renamed), [name])[name])
+    own = renamed.replace("return", "result = None\n    return", 1)
+    assert judging.copied(exercise, read(notebook_text(own), [name])[name]) is None
+
+
+@pytest.mark.parametrize(
+    ("cells", "why"),
+    [
+        (
+            ["import keras", "def max_pool2d(x, f, s, p):\n    return keras.ops.max(x)"],
+            "it calls keras.ops.max",
+        ),
+        (
+            ["import poolutils as pu", "h = pu.max_pool", "def max_pool2d(x, f, s, p):\n    return h(x, f)"],
+            "poolutils.max_pool",
+        ),
+        (
+            [
+                "def helper(x):\n    import tensorflow as tf\n    return tf.nn.max_pool2d(x)",
+                "def max_pool2d(x, f, s, p):\n    return helper(x)",
+            ],
+            "tensorflow",
+        ),
+        (
+            ["from poolutils.checks.ex02 import check_max_pool2d", "max_pool2d = check_max_pool2d.reference"],
+            "poolutils.checks.ex02.check_max_pool2d",
+        ),
+        (["def max_pool2d(x, f, s, p):\n    return __import__('ker' + 'as').ops.max(x)"], "`__import__`"),
+        (["def max_pool2d(x, f, s, p):\n    return x", "globals()['max_pool2d'] = print"], "`globals`"),
+        (
+            [
+                "import sys",
+                "def max_pool2d(x, f, s, p):\n    return x",
+                "sys.modules['__main__'].max_pool2d = print",
+            ],
+            "`sys.modules",
+        ),
+        (["exec('def max_pool2d(x, f, s, p): return x')"], "`exec`"),
+        (["from mine import max_pool2d"], "do not define it"),
+        (["def max_pool2d(x, f, s, p):\n    return x.__class__.__subclasses__()"], "`.__subclasses__`"),
+    ],
+)
+def test_a_write_code_answer_that_is_not_the_learners_own_code_is_not_credited(cells, why):
+    exercise = judging.prepare(2, seed=1)[1]
+    assert exercise.check.answer_name == "max_pool2d"
+    refused = judging.own_work(exercise, read(notebook_text(*cells), ["max_pool2d"])["max_pool2d"])
+    assert refused is not None and why in refused, refused
+
+
+def test_an_import_of_sys_at_the_top_level_is_harmless():
+    exercise = judging.prepare(2, seed=1)[1]
+    text = notebook_text(
+        "import sys\nprint(sys.version)",
+        "def max_pool2d(x, f, s, p):\n    return x",
+        "assert 'keras' not in sys.modules",
+    )
+    assert judging.own_work(exercise, read(text, ["max_pool2d"])["max_pool2d"]) is None
+
+
+def test_the_library_calls_an_exercise_allows_are_the_ones_its_reference_makes():
+    photo = judging.prepare(5, seed=1)[0]
+    text = notebook_text(
+        "import poolutils as pu",
+        "def pool_photo(image, mode, pool_size):\n    return pu.max_pool(image, pool_size)",
+    )
+    assert judging.own_work(photo, read(text, ["pool_photo"])["pool_photo"]) is None
+    text = notebook_text(
+        "import poolutils as pu",
+        "def pool_photo(image, mode, pool_size):\n    return pu.max_pool2d(image, pool_size)",
+    )
+    assert "poolutils.max_pool2d" in judging.own_work(photo, read(text, ["pool_photo"])["pool_photo"])
 
 
 def test_the_same_seed_draws_the_same_cases_and_another_seed_others():
@@ -172,3 +248,42 @@ def test_summary_counts_diagnoses_and_feedback_shows_expected_and_obtained(tmp_p
     assert "Exercise 2.1 (max_pool_2x2): passed" in fb
     report.chart(grades, tmp_path / "rates.png")
     assert (tmp_path / "rates.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_learner_text_in_the_table_csv_and_feedback_has_no_control_characters(tmp_path):
+    s = Submission("eve\x1b[31m\nfake passed", tmp_path / "01_x\udcff.ipynb", "", 1)
+    row = Row("1.1", "f", "failed", reason="boom\n  Exercise 1.2  g  passed\x1b[0m")
+    grade = NotebookGrade(s, [row], problems=["cell 1 raised E: a\rb\x07"])
+    text = report.learner_table(s.learner, [grade], []) + report.feedback(s.learner, [grade], [], 1)
+    assert "\x1b" not in text and "\r" not in text and "\x07" not in text
+    assert "\n  Exercise 1.2  g  passed" not in text
+    report.write_csv([grade], tmp_path / "g.csv")
+    rows = list(csv.DictReader(open(tmp_path / "g.csv", encoding="utf-8")))
+    assert rows[0]["notebook"] == "01_x\\xff.ipynb" and "\n" not in rows[0]["diagnosis"]
+    assert report.file_names(["../../etc/x"])["../../etc/x"].startswith("etc_x-")
+
+
+def test_a_symlinked_notebook_or_learner_folder_is_refused(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "01_output_size.ipynb").write_text("{}")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    subs = classify("linked", [tmp_path / "linked" / "01_output_size.ipynb"])
+    assert subs[0].number is None and "symbolic link" in subs[0].ignored
+
+
+def test_without_root_the_sandbox_names_what_is_missing(monkeypatch):
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    available, line = sandbox.probe("auto")
+    assert not available
+    assert line.startswith("no sandbox: the grader is not root") and "run as the grader user" in line
+    with pytest.raises(ValueError, match="Received: 'on'"):
+        sandbox.probe("on")
+
+
+def test_the_kernel_environment_is_an_allow_list(monkeypatch, tmp_path):
+    from poolutils.grading.kernel import kernel_env
+
+    monkeypatch.setenv("GRADER_SECRET", "hunter2")
+    env = kernel_env(tmp_path)
+    assert "GRADER_SECRET" not in env and "hunter2" not in "".join(env.values())
+    assert env["HOME"] == str(tmp_path / "home") and env["POOLUTILS_GRADING"] == "1"

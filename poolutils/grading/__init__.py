@@ -6,6 +6,9 @@ command. The parts, one job each:
 - :mod:`~poolutils.grading.submissions`: which notebooks count, per learner;
 - :mod:`~poolutils.grading.judging`: this run's cases, expected values, verdicts, copied-code flags;
 - :mod:`~poolutils.grading.kernel`: one notebook in a fresh, limited kernel, then its answers' outputs;
+- :mod:`~poolutils.grading.sandbox`: each kernel in its own namespaces, as an unprivileged user, with limits;
+- :mod:`~poolutils.grading.package`: the poolutils copy kernels import (no reference solutions);
+- :mod:`~poolutils.grading.source`: whose code an answer is, read from the notebook's text;
 - :mod:`~poolutils.grading.harness`: the part that runs inside the learner's kernel;
 - :mod:`~poolutils.grading.wire`: values to and from the kernel as JSON, never pickle;
 - :mod:`~poolutils.grading.integrity`: fingerprints of the files the grader relies on;

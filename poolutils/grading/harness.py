@@ -7,12 +7,15 @@ value answers), and writes the outputs as JSON (:mod:`poolutils.grading.wire`)
 to a file the grader named. Nothing here decides a verdict: the grader judges
 the outputs in its own process, so code the learner runs in this kernel can
 only change the learner's own outputs, on cases drawn after the notebook ran.
+
+The kernel reports no code: whose code an answer is, the grader reads from
+the notebook's text (:mod:`poolutils.grading.source`). A design answer (a
+Keras model) comes back as its architecture, ``model.to_json()``, which the
+grader rebuilds and measures itself.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
 import signal
 from typing import Any
@@ -45,12 +48,12 @@ def answer(namespace: dict, request_json: str, out_path: str) -> None:
 
 
 def outputs(namespace: dict, request: dict) -> dict:
-    """``{"found", "source", "module", "outcomes"}`` for the answer ``request["answer_name"]``.
+    """``{"found", "outcomes"}`` for the answer ``request["answer_name"]``.
 
     Examples
     --------
     >>> request = {"answer_name": "double", "takes_function": True, "limit": 1.0,
-    ...            "cases": [{"args": encode((2,)), "kwargs": encode({})}], "summarise": None}
+    ...            "cases": [{"args": encode((2,)), "kwargs": encode({})}], "model": False}
     >>> outputs({"double": lambda x: 2 * x}, request)["outcomes"]
     [{'status': 'returned', 'value': 4}]
     >>> outputs({}, request)["found"]
@@ -60,8 +63,8 @@ def outputs(namespace: dict, request: dict) -> dict:
     if name not in namespace:
         return {"found": False, "outcomes": []}
     given = namespace[name]
-    result = {"found": True, "source": _source(given), "module": _module(given), "outcomes": []}
-    summarise = _summariser(request.get("summarise"))
+    result = {"found": True, "outcomes": []}
+    summarise = _architecture if request.get("model") else None
     if not request["takes_function"]:
         outcome = _returned(given, summarise)
         result["outcomes"] = [outcome for _ in request["cases"]]
@@ -114,24 +117,11 @@ def _raised(err: BaseException) -> dict:
     return {"status": "raised", "error": type(err).__name__, "message": message[:_MESSAGE_CHARS]}
 
 
-def _summariser(where: list[str] | None) -> Any:
-    # Some answers return objects JSON cannot carry (a Keras model): their checker's `summarise`
-    # turns the value into plain data here, in the process that holds the object.
-    if not where:
-        return None
-    module, name = where
-    return getattr(importlib.import_module(module), name).summarise
-
-
-def _source(value: Any) -> str | None:
-    if not inspect.isfunction(value):
-        return None
-    try:
-        return inspect.getsource(value)
-    except (OSError, TypeError):
-        return None
-
-
-def _module(value: Any) -> str | None:
-    module = getattr(value, "__module__", None)
-    return module if isinstance(module, str) else None
+def _architecture(value: Any) -> Any:
+    # A model travels as its Keras JSON, which the grader rebuilds; anything else as its type's name.
+    to_json = getattr(value, "to_json", None)
+    if callable(to_json) and hasattr(value, "layers"):
+        text = to_json()
+        if isinstance(text, str):
+            return {"model_json": text}
+    return {"not_a_model": type(value).__name__}

@@ -1,4 +1,4 @@
-"""Fingerprints of the files the grader relies on, so one submission cannot change another's grade.
+"""Fingerprints of the files the grader relies on: a change made while grading stops the run.
 
 Examples
 --------
@@ -21,10 +21,10 @@ from pathlib import Path
 def fingerprint(root: Path, *, bytecode: bool = False) -> dict[str, str]:
     """SHA-256 of every file under ``root`` by relative path; ``__pycache__`` only when ``bytecode``.
 
-    Bytecode is left out of the shared package's fingerprint because other
-    tools (an editor, a test run) may rewrite it; the grader's kernels never
-    import from that folder, they import from copies (see
-    :mod:`poolutils.grading.kernel`).
+    The grader compiles the shared package first and then fingerprints its
+    bytecode too, so a poisoned ``__pycache__`` file stops grading instead of
+    reaching the next run; the kernels themselves import from copies (see
+    :mod:`poolutils.grading.kernel`), and in the sandbox cannot see the package.
     """
     prints = {}
     for path in sorted(root.rglob("*")):

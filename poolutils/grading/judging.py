@@ -4,19 +4,29 @@ Everything here runs in the grader's own process. Per exercise and per run,
 :func:`prepare` draws the cases once (``Check.case_list(seed)``) and computes
 the expected values once (``Check.expected``, i.e. Keras), and every learner
 is judged against that same :class:`Exercise` with ``Check.judge``.
+
+Whose code an answer is comes from the notebook's text
+(:mod:`poolutils.grading.source`): :func:`not_own_work` refuses credit to a
+write-code answer that calls poolutils, Keras or TensorFlow beyond what the
+reference itself uses, and :func:`copied` flags the reference's own code.
+A design answer's model is rebuilt here from its Keras JSON
+(:func:`rebuilt`) and measured by the checker's ``summarise``.
 """
 
 from __future__ import annotations
 
-import ast
 import inspect
-import textwrap
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from poolutils.checks import Check, Report, Status, checks_for_notebook
 from poolutils.checks.core import Outcome
+from poolutils.grading.source import AnswerText, not_own_work, reference_uses, shape_of
 from poolutils.grading.wire import encode
+
+# The largest model architecture rebuilt (characters of Keras JSON).
+MAX_MODEL_JSON = 2**20
 
 PASSED, FAILED, NOT_ATTEMPTED, NOT_RUN = "passed", "failed", "not attempted", "not run"
 VERDICTS = {Status.PASSED: PASSED, Status.FAILED: FAILED, Status.NOT_ATTEMPTED: NOT_ATTEMPTED}
@@ -36,12 +46,23 @@ class Exercise:
     request : dict
         What the learner's kernel is sent (see :mod:`poolutils.grading.harness`),
         without the per-call time limit.
+    allowed : set of str
+        The library objects the reference itself uses (an answer may use them too).
+    shape : str or None
+        The reference's syntax tree (see :func:`poolutils.grading.source.shape_of`).
     """
 
     check: Check
     notebook: int
     cases: list
     request: dict
+    allowed: set = field(default_factory=set)
+    shape: str | None = None
+
+    @property
+    def own_work_required(self) -> bool:
+        """Write-code exercises: the learner implements; a design exercise may use Keras."""
+        return bool(self.check.takes_function) and getattr(self.check, "summarise", None) is None
 
     @property
     def id(self) -> str:
@@ -61,15 +82,16 @@ def prepare(number: int, seed: int) -> list[Exercise]:
         cases = check.case_list(seed)
         for case in cases:
             check.expected(case)  # Keras once per case and run; judge() reuses the cached value
-        # The kernel finds the check by name in its module to summarise answers JSON cannot carry.
-        summarise = [check_module(number), check.name] if getattr(check, "summarise", None) else None
         request = {
             "answer_name": check.answer_name,
             "takes_function": bool(check.takes_function),
             "cases": [{"args": encode(tuple(c.args)), "kwargs": encode(dict(c.kwargs))} for c in cases],
-            "summarise": summarise,
+            "model": getattr(check, "summarise", None) is not None,
         }
-        exercises.append(Exercise(check, number, cases, request))
+        shape = None
+        if inspect.isfunction(check.reference):
+            shape = shape_of(inspect.getsource(check.reference))
+        exercises.append(Exercise(check, number, cases, request, reference_uses(check.reference), shape))
     return exercises
 
 
@@ -91,46 +113,67 @@ def outcome(data: dict[str, Any], value: Any) -> Outcome:
     return Outcome(status, value, str(data.get("error", "")), str(data.get("message", "")))
 
 
-def copied(exercise: Exercise, source: str | None, module: str | None) -> str | None:
-    """Why the learner's answer is the course's reference solution, or None.
+def copied(exercise: Exercise, answer: AnswerText) -> str | None:
+    """Why the learner's answer, as the notebook's text defines it, is the reference solution, or None.
 
-    ``module`` is where the answer was defined: a function of ``poolutils``
-    itself (``check.reference`` bound to the answer's name) is flagged, and so
-    is a function whose code, compared as syntax trees (names of the function,
-    comments, docstrings and formatting aside), is the reference's: what
-    ``solution()`` prints.
+    Compared as syntax trees (names of the function, comments, docstrings and
+    formatting aside) with the reference's: what ``solution()`` prints.
 
     Examples
     --------
+    >>> from poolutils.grading.source import read
     >>> ex = prepare(2, seed=0)[1]
-    >>> import inspect
-    >>> copied(ex, inspect.getsource(ex.check.reference), "__main__")
+    >>> cell = {"cell_type": "code", "source": inspect.getsource(ex.check.reference)}
+    >>> copied(ex, read(json.dumps({"cells": [cell]}), ["max_pool2d"])["max_pool2d"])
     'the code is the reference solution (as printed by check_max_pool2d.solution())'
-    >>> copied(ex, "def max_pool2d(x, f, s, p):\\n    return x\\n", "__main__") is None
-    True
     """
-    if module and module.split(".")[0] == "poolutils":
-        return f"the answer is poolutils' own function from {module} (the checker's reference)"
-    reference = exercise.check.reference
-    if source is None or not callable(reference):
-        return None
-    try:
-        theirs, ours = _shape_of(source), _shape_of(inspect.getsource(reference))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    if theirs is not None and theirs == ours:
+    if exercise.shape is not None and answer.shape == exercise.shape:
         return f"the code is the reference solution (as printed by {exercise.check.name}.solution())"
     return None
 
 
-def _shape_of(source: str) -> str | None:
-    # The function's syntax tree without its name, docstring and decorators: what copying keeps.
-    tree = ast.parse(textwrap.dedent(source))
-    functions = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
-    if not functions:
+def own_work(exercise: Exercise, answer: AnswerText) -> str | None:
+    """Why a write-code answer earns no credit although its outputs are right, or None."""
+    if not exercise.own_work_required:
         return None
-    fn = functions[0]
-    if fn.body and isinstance(fn.body[0], ast.Expr) and isinstance(fn.body[0].value, ast.Constant):
-        fn.body = fn.body[1:] or fn.body
-    fn.name, fn.decorator_list = "_", []
-    return ast.dump(fn)
+    why = not_own_work(answer, exercise.allowed)
+    return f"not credited: {why}." if why else None
+
+
+def rebuilt(exercise: Exercise, value: Any) -> Any:
+    """A design answer's output as the checker measures it: the model rebuilt here from its JSON.
+
+    Anything else the kernel sent (a summary dict, a number) stands for a
+    non-model of the learner's type, so it cannot pass as a model.
+    """
+    summarise = getattr(exercise.check, "summarise", None)
+    if summarise is None or value is None:
+        return value
+    if isinstance(value, dict) and isinstance(value.get("model_json"), str):
+        return summarise(_model_from_json(value["model_json"]))
+    name = value.get("not_a_model") if isinstance(value, dict) else None
+    return summarise(type(str(name or type(value).__name__), (), {})())
+
+
+def _model_from_json(text: str) -> Any:
+    if len(text) > MAX_MODEL_JSON:
+        raise ValueError(f"the model's JSON is longer than {MAX_MODEL_JSON} characters")
+    _refuse_code(json.loads(text))
+    import keras
+
+    return keras.models.model_from_json(text)
+
+
+def _refuse_code(config: Any) -> None:
+    # Only Keras' own classes are rebuilt: no Lambda layers, no classes from other modules.
+    if isinstance(config, dict):
+        module = config.get("module")
+        if isinstance(module, str) and module.split(".")[0] != "keras":
+            raise ValueError(f"the model uses a class from {module!r}; only Keras layers are rebuilt")
+        if config.get("class_name") in ("Lambda", "TFOpLambda"):
+            raise ValueError("the model has a Lambda layer; only Keras layers are rebuilt")
+        for item in config.values():
+            _refuse_code(item)
+    elif isinstance(config, list):
+        for item in config:
+            _refuse_code(item)

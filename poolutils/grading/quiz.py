@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from poolutils.grading.report import shown
 from poolutils.quiz.answers import Scored, read_file, score
 from poolutils.quiz.forms import PLAN, form
 from poolutils.quiz.gain import LearnerScores, class_gain, distractor_table, gain_lines, table_lines
@@ -63,7 +64,11 @@ def read(groups: Mapping[str, Sequence[Path]]) -> dict[str, LearnerQuiz]:
             continue
         result = found[learner] = LearnerQuiz(learner)
         for path in quizzes:
-            stored = read_file(path)
+            try:
+                stored = read_file(path)
+            except Exception as err:  # one unreadable quiz never stops the class's grading
+                result.problems.append(f"{shown(path.name)}: not read ({type(err).__name__})")
+                continue
             if stored.problem:
                 result.problems.append(f"{path.name}: {stored.problem}")
                 continue
@@ -90,7 +95,7 @@ def learner_line(result: LearnerQuiz | None) -> str:
     ]
     gain = result.scores.gain
     text = "quiz: " + (", ".join(parts) or "no form read") + (f", g = {gain:.2f}" if gain is not None else "")
-    return "\n".join([text, *(f"  ! {p}" for p in result.problems)])
+    return "\n".join([text, *(f"  ! {shown(p)}" for p in result.problems)])
 
 
 def summary_block(results: Mapping[str, LearnerQuiz]) -> str:
@@ -104,7 +109,7 @@ def summary_block(results: Mapping[str, LearnerQuiz]) -> str:
     lines += gain_lines(class_gain(scores))
     lines += ["", "### Wrong options picked, before and after", ""]
     lines += table_lines(distractor_table([row[0] for row in PLAN], before, after))
-    problems = [f"- {r.learner}: {p}" for r in results.values() for p in r.problems]
+    problems = [f"- {shown(r.learner)}: {shown(p)}" for r in results.values() for p in r.problems]
     if problems:
         lines += ["", "### Quiz notebooks that could not be read in full", "", *problems]
     return "\n".join(lines) + "\n"
@@ -123,7 +128,7 @@ def csv_rows(results: Mapping[str, LearnerQuiz]) -> list[dict[str, str]]:
     return [
         {
             "learner": r.learner,
-            "learner_id": r.learner_id,
+            "learner_id": shown(r.learner_id),
             "pre": cell(r.scores.pre, 1),
             "post": cell(r.scores.post, 1),
             "g": cell(r.scores.gain, 3),

@@ -6,11 +6,20 @@ exercise of every notebook that counts; ``verdict`` is one of 'passed',
 sentence when a known mistake matched, otherwise the verdict's one-sentence
 reason, and for a passed answer whose code is the reference solution the
 flag (empty otherwise).
+
+Every text that came from a learner (names, messages, problems) goes through
+:func:`shown` or :func:`block` first: no control characters (no ANSI
+escapes, no line breaks that would forge a row), and names that are not
+UTF-8 shown with backslash escapes.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +30,53 @@ from poolutils.grading.judging import FAILED, NOT_ATTEMPTED, NOT_RUN, PASSED
 from poolutils.grading.submissions import Submission
 
 CSV_COLUMNS = ("learner", "notebook", "exercise", "title", "verdict", "diagnosis")
+# Characters kept of one learner-made text in the table, CSV and feedback.
+MAX_TEXT = 500
+# Unicode categories never printed: controls, format characters (bidi overrides), surrogates, unassigned.
+_HIDDEN = ("Cc", "Cf", "Cs", "Co", "Cn")
+
+
+def shown(text: object, limit: int = MAX_TEXT) -> str:
+    r"""``text`` safe to print on one line: control characters removed, undecodable bytes escaped.
+
+    Examples
+    --------
+    >>> shown("ok\x1b[2J\npassed")
+    'ok[2J passed'
+    >>> shown("caf\udce9.ipynb")
+    'caf\\xe9.ipynb'
+    """
+    text = str(text)
+    if any("\udc80" <= c <= "\udcff" for c in text):  # a file name that was not UTF-8
+        text = os.fsencode(text).decode("utf-8", errors="backslashreplace")
+    kept = [
+        " " if c in "\n\r\t" else c for c in text if c in "\n\r\t" or unicodedata.category(c) not in _HIDDEN
+    ]
+    out = "".join(kept)
+    return out if len(out) <= limit else out[: limit - 1] + "…"
+
+
+def block(text: object) -> str:
+    """Learner text for a fenced block in the feedback: each line :func:`shown`, no closing fence."""
+    return "\n".join(shown(part) for part in str(text).splitlines()).replace("`" * 3, "'" * 3)
+
+
+def file_names(learners: Sequence[str]) -> dict[str, str]:
+    """A feedback file name per learner: safe characters only, distinct even when two names clean alike.
+
+    Examples
+    --------
+    >>> names = file_names(["ann", "../x"])
+    >>> names["ann"], names["../x"][:4]
+    ('ann.md', 'x-d6')
+    """
+    names = {}
+    for learner in learners:
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", shown(learner, 80)).strip("._") or "learner"
+        if safe != learner:
+            safe = f"{safe}-{hashlib.sha256(os.fsencode(learner)).hexdigest()[:8]}"
+        names[learner] = safe + ".md"
+    return names
 
 
 @dataclass
@@ -87,22 +143,22 @@ def table(grade: NotebookGrade) -> str:
       total: 1/2 passed
     """
     width = max((len(row.title) for row in grade.rows), default=0)
-    lines = [grade.submission.name]
+    lines = [shown(grade.submission.name)]
     for row in grade.rows:
         flag = f"  (flag: {row.flag})" if row.flag else ""
         lines.append(f"  Exercise {row.exercise:<4} {row.title:<{width}}  {row.verdict}{flag}")
-    lines += [f"  ! {p}" for p in grade.problems]
+    lines += [f"  ! {shown(p)}" for p in grade.problems]
     lines.append(f"  total: {grade.passed}/{len(grade.rows)} passed")
     return "\n".join(lines)
 
 
 def learner_table(learner: str, grades: Sequence[NotebookGrade], ignored: Sequence[Submission]) -> str:
     """One learner's block: each notebook's table, the ignored notebooks, the learner's total."""
-    lines = [f"== {learner} =="]
+    lines = [f"== {shown(learner)} =="]
     lines += [table(g) for g in grades]
-    lines += [f"ignored: {s.name}: {s.ignored}" for s in ignored]
+    lines += [f"ignored: {shown(s.name)}: {s.ignored}" for s in ignored]
     passed, total = sum(g.passed for g in grades), sum(len(g.rows) for g in grades)
-    lines.append(f"{learner}: {passed}/{total} exercises passed\n")
+    lines.append(f"{shown(learner)}: {passed}/{total} exercises passed\n")
     return "\n".join(lines)
 
 
@@ -110,12 +166,12 @@ def csv_rows(grades: Sequence[NotebookGrade]) -> list[dict[str, str]]:
     """One dict per learner and exercise, with exactly :data:`CSV_COLUMNS`."""
     return [
         {
-            "learner": g.submission.learner,
-            "notebook": g.submission.name,
+            "learner": shown(g.submission.learner),
+            "notebook": shown(g.submission.name),
             "exercise": row.exercise,
             "title": row.title,
             "verdict": row.verdict,
-            "diagnosis": row.diagnosis,
+            "diagnosis": shown(row.diagnosis),
         }
         for g in grades
         for row in g.rows
@@ -123,41 +179,61 @@ def csv_rows(grades: Sequence[NotebookGrade]) -> list[dict[str, str]]:
 
 
 def write_csv(grades: Sequence[NotebookGrade], path: Path) -> None:
-    """Write :func:`csv_rows` to ``path`` (UTF-8, a header line, RFC 4180 quoting)."""
+    """Write :func:`csv_rows` to ``path`` (UTF-8, a header line, RFC 4180 quoting), replacing it whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as out:
+    partial = path.with_name(path.name + ".part")
+    with partial.open("w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         writer.writerows(csv_rows(grades))
+    os.replace(partial, path)
+
+
+class CsvRows:
+    """The CSV written as grading goes: each notebook's rows appended as it ends.
+
+    :func:`write_csv` then replaces the file with every row in the class's
+    order; if grading stops early, the file holds every notebook graded so far.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        with path.open("w", newline="", encoding="utf-8") as out:
+            csv.DictWriter(out, fieldnames=CSV_COLUMNS).writeheader()
+
+    def add(self, grade: NotebookGrade) -> None:
+        with self.path.open("a", newline="", encoding="utf-8") as out:
+            csv.DictWriter(out, fieldnames=CSV_COLUMNS).writerows(csv_rows([grade]))
 
 
 def feedback(learner: str, grades: Sequence[NotebookGrade], ignored: Sequence[Submission], seed: int) -> str:
     """A learner's Markdown feedback: verdicts, and for each exercise not passed what failed and why."""
     passed, total = sum(g.passed for g in grades), sum(len(g.rows) for g in grades)
     lines = [
-        f"# Feedback for {learner}",
+        f"# Feedback for {shown(learner)}",
         "",
         f"{passed} of {total} exercises passed (grading seed {seed}).",
         "",
     ]
     for grade in grades:
-        lines += [f"## {grade.submission.name}: {grade.passed}/{len(grade.rows)} passed", ""]
+        lines += [f"## {shown(grade.submission.name)}: {grade.passed}/{len(grade.rows)} passed", ""]
         lines += [f"- Exercise {r.exercise} ({r.title}): {r.verdict}" for r in grade.rows]
-        lines += [f"- Note: {p}" for p in grade.problems]
+        lines += [f"- Note: {shown(p)}" for p in grade.problems]
         lines.append("")
         for row in grade.rows:
             if row.verdict == PASSED:
                 continue
             lines += [f"### Exercise {row.exercise} ({row.title}): {row.verdict}", ""]
             if row.report is None:
-                lines += [row.reason, ""]
+                lines += [shown(row.reason), ""]
                 continue
-            lines += [row.report.message, ""]
+            lines += [shown(row.report.message), ""]
             if row.report.details:
-                lines += ["```text", *row.report.details, "```", ""]
+                lines += ["```text", *[block(d) for d in row.report.details], "```", ""]
     if ignored:
         lines += ["## Not graded", ""]
-        lines += [f"- {s.name}: {s.ignored}" for s in ignored]
+        lines += [f"- {shown(s.name)}: {s.ignored}" for s in ignored]
         lines.append("")
     return "\n".join(lines)
 
@@ -214,7 +290,8 @@ def summary(grades: Sequence[NotebookGrade], seed: int, top: int = 3) -> str:
             found = True
             lines.append(f"- Exercise {exercise} ({title}):")
             lines += [
-                f"  - {n} of {len(rows)}: {diagnosis}" for (_, diagnosis), n in mistakes.most_common(top)
+                f"  - {n} of {len(rows)}: {shown(diagnosis)}"
+                for (_, diagnosis), n in mistakes.most_common(top)
             ]
     if not found:
         lines.append("No known mistake was diagnosed.")

@@ -9,7 +9,9 @@ with the same number (the one with the shortest name counts, so
 ``02_max_pooling.ipynb`` wins over ``02_max_pooling-Copy1.ipynb``).
 
 Every file is read before the first kernel starts: a notebook that writes to
-another learner's files changes nothing that is graded.
+another learner's files changes nothing that is graded. A notebook that is a
+symbolic link, or sits in a learner folder that is one (a folder linked to
+``solutions/``), is refused.
 """
 
 from __future__ import annotations
@@ -113,11 +115,17 @@ def classify(learner: str, paths: Sequence[Path]) -> list[Submission]:
     counted: dict[int, Path] = {}
     for path in sorted(paths, key=lambda p: (len(p.name), p.name)):
         number = notebook_number(path.name)
+        if path.is_symlink() or path.parent.is_symlink():
+            continue
         if number is not None and has_exercises(number) and number not in counted:
             counted[number] = path
     result = []
     for path in paths:
         number = notebook_number(path.name)
+        if path.is_symlink() or path.parent.is_symlink():
+            why = "refused: a symbolic link (hand in the notebook file itself)"
+            result.append(Submission(learner, path, None, None, why))
+            continue
         if number is None:
             why = "not an exercise notebook (its name has no NN_ number)"
         elif not has_exercises(number):

@@ -16,7 +16,8 @@ grader, so both directions use JSON with tags for what JSON lacks:
   "returned a set".
 
 The learner's kernel encodes with this module too (see
-:mod:`poolutils.grading.harness`), so it imports nothing heavier than NumPy.
+:mod:`poolutils.grading.harness`), so it imports nothing heavier than NumPy
+and nothing of ``poolutils.checks`` (kernels do not have it).
 
 Examples
 --------
@@ -36,8 +37,6 @@ import math
 from typing import Any
 
 import numpy as np
-
-from poolutils.checks.core import Opaque
 
 # dtype kinds rebuilt from raw bytes; any other kind (object, structured) is rebuilt empty.
 _RAW_KINDS = "biufcmMSU"
@@ -112,6 +111,8 @@ def decode(data: Any, depth: int = 0) -> Any:
     if "npscalar" in data:
         return _decode_array(data["npscalar"])[()]
     if "opaque" in data:
+        from poolutils.checks.core import Opaque  # grader side only: kernels get no checks package
+
         return Opaque(str(data["opaque"]), str(data.get("text", "")))
     raise ValueError(f"unknown tag in {sorted(data)}")
 
