@@ -39,6 +39,7 @@ IMAGE = RNG.standard_normal((5, 6))
 
 SHAPES_X, SHAPES_Y = cnn.make_shapes(8, seed=0)
 SHAPES_PAIR = (SHAPES_X, SHAPES_Y)
+SHAPES_CANVAS = cnn.make_shapes(8, seed=0, margin=2)[0]  # 28x28 canvases: 24x24 windows moved up to 2 px
 MODEL = object()  # stands for a small built model (cnn.build_model), made only when a test needs it
 _FIG, _AX = plt.subplots()
 ROW = {
@@ -48,6 +49,8 @@ ROW = {
     "test_acc": 0.5,
     "shifted_acc": {1: 0.5},
     "consistency": 0.5,
+    "consistency_correct": 0.5,
+    "flips_per_error": 1.0,
 }
 AXIS = axis_windows(4, 3, 2, "same")
 
@@ -95,7 +98,11 @@ FUNCTIONS = {
     # cnn
     "shape_mask": (cnn.shape_mask, dict(kind="disk", size=12, center=(6, 6), radius=3.0), {}),
     "make_shapes": (cnn.make_shapes, dict(n=4, size=12, jitter=1, seed=0, noise=0.1), {}),
-    "shift_images": (cnn.shift_images, dict(images=SHAPES_X, rows=1, cols=-2), {"rows": "shift"}),
+    "shift_crops": (
+        cnn.shift_crops,
+        dict(canvases=SHAPES_CANVAS, rows=1, cols=-2, margin=2),
+        {"rows": "shift"},
+    ),
     "random_shifts": (
         cnn.random_shifts,
         dict(images=SHAPES_X, max_shift=2, rng=np.random.default_rng(0)),
@@ -105,10 +112,21 @@ FUNCTIONS = {
     "build_model": (cnn.build_model, dict(variant="max pool + GAP", input_shape=(24, 24, 1), filters=4), {}),
     "train_and_evaluate": (
         cnn.train_and_evaluate,
-        dict(variant="max pool + GAP", train=SHAPES_PAIR, test=SHAPES_PAIR, shifts=(1,), epochs=1, seed=0),
+        dict(
+            variant="max pool + GAP",
+            train=SHAPES_PAIR,
+            test=(cnn.make_shapes(8, seed=0, margin=1)[0], SHAPES_Y),
+            shifts=(1,),
+            epochs=1,
+            seed=0,
+        ),
         {},
     ),
-    "shift_consistency": (cnn.shift_consistency, dict(model=MODEL, images=SHAPES_X, max_shift=2, seed=0), {}),
+    "shift_consistency": (
+        cnn.shift_consistency,
+        dict(model=MODEL, images=SHAPES_CANVAS, max_shift=2, seed=0),
+        {},
+    ),
     "feature_maps": (
         cnn.feature_maps,
         dict(model=MODEL, image=SHAPES_X[0], layer_names=["conv1", "down1"]),
@@ -230,6 +248,8 @@ ROLE_OF = {
     "digits": "count",
     "border": "count",
     "max_shift": "count",
+    "margin": "count",
+    "canvases": "array",
     "cols": "shift",
     "seed": "seed",
     "noise": "real",

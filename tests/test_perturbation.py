@@ -48,6 +48,7 @@ NOTEBOOKS = [
     "notebooks/03_average_pooling.ipynb",
     "notebooks/04_global_pooling.ipynb",
     "notebooks/05_pooling_real_images.ipynb",
+    "notebooks/05b_shift_aliasing_invariance.ipynb",
     "notebooks/06_gradients.ipynb",
     "notebooks/07_pooling_in_a_cnn.ipynb",
     "notebooks/08_porting_between_frameworks.ipynb",

@@ -19,6 +19,7 @@ lettered options (:func:`quiz_figure`). Text next to it would never be seen.
 from __future__ import annotations
 
 import html
+import io
 import textwrap
 from collections.abc import MutableMapping, Sequence
 from typing import Any
@@ -28,10 +29,12 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from poolutils.quiz.items import Item
-from poolutils.widgets._ui import STATIC_TEXT, figure_png, png_bundle
+from poolutils.widgets._picture import SCALE
+from poolutils.widgets._ui import STATIC_TEXT, png_bundle
 
 WRAP = 96  # characters per line of the picture: 8 inches of 9-point text
 LINE = 0.19  # inches per line
+PNG_DPI = 80  # CSS pixels per inch of the picture (drawn at SCALE times that)
 
 
 def picture_lines(items: Sequence[Item], title: str = "") -> list[tuple[str, bool]]:
@@ -160,3 +163,14 @@ class QuizView(ipywidgets.VBox):
         data["text/plain"] = STATIC_TEXT
         picture, metadata = png_bundle(self.png)
         return {**data, **picture}, metadata
+
+
+def figure_png(fig: Figure) -> bytes:
+    """``fig`` as PNG bytes at :data:`SCALE` pixels per CSS pixel, then closed.
+
+    The PNG carries no software-version text, so stored notebooks do not change when matplotlib does.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=PNG_DPI * SCALE, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()

@@ -118,10 +118,22 @@ class PoolWidget(ipywidgets.VBox):
         data["text/plain"] = STATIC_TEXT
         if self._canvas is None:
             return data, {}
-        png = static_picture(self._canvas)
-        width, height = png_size(png)
-        picture = {PNG_MIME: base64.b64encode(png).decode("ascii")}
-        return {**data, **picture}, {PNG_MIME: {"width": width // SCALE, "height": height // SCALE}}
+        picture, metadata = png_bundle(static_picture(self._canvas))
+        return {**data, **picture}, metadata
+
+
+def png_bundle(png: bytes) -> tuple[dict, dict]:
+    """``(data, metadata)`` that display ``png``, drawn at :data:`SCALE` pixels per CSS pixel, at its CSS size.
+
+    Examples
+    --------
+    >>> png_bundle(Canvas(40, 30).png())[1]
+    {'image/png': {'width': 40, 'height': 30}}
+    """
+    width, height = png_size(png)
+    return {PNG_MIME: base64.b64encode(png).decode("ascii")}, {
+        PNG_MIME: {"width": width // SCALE, "height": height // SCALE}
+    }
 
 
 def static_picture(canvas: Canvas) -> bytes:
