@@ -51,7 +51,8 @@ browser-deps:
 sandbox-deps:
 	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && \
 		echo "sandbox-deps: installing bubblewrap with apt-get" && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; } || \
+		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
+		  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; }; }; } || \
 		echo "sandbox-deps: no bubblewrap (install it as root: apt-get install bubblewrap); the grader runs kernels unsandboxed"
 
 ## lab: JupyterLab on the landing notebook, bound to 127.0.0.1 with a random token
