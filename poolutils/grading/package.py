@@ -42,6 +42,27 @@ class GradingCheck:
         print("Hints are not available while grading.")
 '''
 
+_CHECKS_INIT = '''"""Grading copy: the checks run in the grader."""
+
+
+def hint(level=1):
+    print("Hints are not available while grading.")
+
+
+def solution():
+    print("The reference solution is not available while grading.")
+'''
+
+_QUIZ_STUB = '''"""Grading copy of poolutils.quiz: quiz notebooks are read by the grader, never run."""
+
+
+def _not_shown(*args, **kwargs):
+    print("The quiz is not shown while grading.")
+
+
+concept_quiz = lesson_quiz = recall = _not_shown
+'''
+
 
 def kernel_package(package: Path, target: Path) -> Path:
     """Write the kernels' copy of ``package`` to ``target/poolutils``, compiled; return it.
@@ -62,9 +83,11 @@ def kernel_package(package: Path, target: Path) -> Path:
         shutil.copy(package / "grading" / name, copy / "grading" / name)
     checks = copy / "checks"
     checks.mkdir()
-    (checks / "__init__.py").write_text(
-        '"""Grading copy: the checks run in the grader."""\n', encoding="utf-8"
-    )
+    (checks / "__init__.py").write_text(_CHECKS_INIT, encoding="utf-8")
+    # The quiz's distractors are the checks' mistakes: kernels get questions that say they are not shown.
+    shutil.rmtree(copy / "quiz", ignore_errors=True)
+    (copy / "quiz").mkdir()
+    (copy / "quiz" / "__init__.py").write_text(_QUIZ_STUB, encoding="utf-8")
     (checks / "_grading.py").write_text(_STUB, encoding="utf-8")
     for number in NOTEBOOKS:
         found = checks_for_notebook(number)
