@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import pytest
 
@@ -199,7 +201,10 @@ def test_static_view_is_a_picture_of_every_question_and_option():
         assert set(data) == {"application/vnd.jupyter.widget-view+json", "image/png", "text/plain"}
         assert data["text/plain"] == STATIC_TEXT
         width, height = png_size(view.png)
-        assert metadata["image/png"] == {"width": width // 2, "height": height // 2}
+        shown = png_size(base64.b64decode(data["image/png"]))
+        assert metadata["image/png"] == {"width": shown[0] // 2, "height": shown[1] // 2}
+        # The displayed picture is the questions with the caption strip drawn under them.
+        assert shown[0] == width and shown[1] > height
         text = "\n".join(line for line, _ in picture_lines(view.items, view.title))
         for item in view.items:
             assert f"{item.id}. " in text

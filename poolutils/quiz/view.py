@@ -27,10 +27,11 @@ from typing import Any
 import ipywidgets
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from PIL import Image
 
 from poolutils.quiz.items import Item
-from poolutils.widgets._picture import SCALE
-from poolutils.widgets._ui import STATIC_TEXT, png_bundle
+from poolutils.widgets._picture import SCALE, Canvas
+from poolutils.widgets._ui import STATIC_TEXT, png_bundle, static_picture
 
 WRAP = 96  # characters per line of the picture: 8 inches of 9-point text
 LINE = 0.19  # inches per line
@@ -161,7 +162,11 @@ class QuizView(ipywidgets.VBox):
         """The widget view, plus the picture of the questions and :data:`STATIC_TEXT` for static renderers."""
         data = super()._repr_mimebundle_(**kwargs)
         data["text/plain"] = STATIC_TEXT
-        picture, metadata = png_bundle(self.png)
+        # The caption goes under the picture, as every widget's does: static renderers drop the text/plain.
+        pixels = Image.open(io.BytesIO(self.png)).convert("RGB")
+        canvas = Canvas(pixels.width // SCALE, pixels.height // SCALE)
+        canvas.paste(pixels, 0, 0)
+        picture, metadata = png_bundle(static_picture(canvas))
         return {**data, **picture}, metadata
 
 
