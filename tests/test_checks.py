@@ -91,7 +91,9 @@ def test_two_hints_or_more(check):
 def test_at_least_three_known_mistakes(check):
     assert len(check.mistakes) >= 3
     # A key may name one mistake in several forms (a wrong function, a pattern of the output); never twice the same.
-    assert len({(m.key, m.diagnosis) for m in check.mistakes}) == len(check.mistakes), "a mistake is listed twice"
+    assert len({(m.key, m.diagnosis) for m in check.mistakes}) == len(check.mistakes), (
+        "a mistake is listed twice"
+    )
 
 
 @pytest.mark.parametrize(("check", "index"), MISTAKES, ids=lambda v: ids(v) or str(v))
