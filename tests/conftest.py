@@ -48,3 +48,21 @@ def random_input(rng, spatial, channels=3, batch=2, dtype=np.float32, data_forma
     if np.dtype(dtype).kind in "iu":
         return rng.integers(-50, 50, size=shape).astype(dtype)
     return rng.standard_normal(shape).astype(dtype)
+
+
+def replay_report(tool: str, work, timeout: int) -> dict:
+    """Run ``tools/<tool>`` (a replayed image build) in ``work`` and return its JSON report.
+
+    The report also carries the tool's exit status and stdout, so a test can show why a step failed.
+    """
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = Path(work) / "report.json"
+    root = Path(__file__).resolve().parents[1]
+    command = [sys.executable, str(root / "tools" / tool), "--workdir", str(work), "--report", str(path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    assert path.exists(), f"the replay stopped before its report:\n{done.stdout}\n{done.stderr[-3000:]}"
+    return json.loads(path.read_text()) | {"exit": done.returncode, "log": done.stdout}

@@ -9,14 +9,12 @@ TensorFlow install from pip's cache), so it is marked ``binder``:
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import replay_report
+
 LANDING = "notebooks/00_start_here.ipynb"
 
 pytestmark = pytest.mark.binder
@@ -25,22 +23,7 @@ pytestmark = pytest.mark.binder
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("binder")
-    path = work / "report.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "tools" / "replay_binder.py"),
-            "--workdir",
-            str(work),
-            "--report",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    assert path.exists(), f"the replay stopped before its report:\n{done.stdout}\n{done.stderr[-3000:]}"
-    return json.loads(path.read_text()) | {"exit": done.returncode, "log": done.stdout}
+    return replay_report("replay_binder.py", work, timeout=1800)
 
 
 def test_replayed_build_installs_the_runtime_and_no_test_tools(report):

@@ -12,13 +12,10 @@ TensorFlow from pip's cache, so it takes minutes and is marked ``binder``
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import replay_report
 
 pytestmark = pytest.mark.binder
 
@@ -26,22 +23,7 @@ pytestmark = pytest.mark.binder
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("docker")
-    path = work / "report.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "tools" / "replay_docker.py"),
-            "--workdir",
-            str(work),
-            "--report",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=2400,
-    )
-    assert path.exists(), f"the replay stopped before its report:\n{done.stdout}\n{done.stderr[-3000:]}"
-    return json.loads(path.read_text()) | {"exit": done.returncode, "log": done.stdout, "work": str(work)}
+    return replay_report("replay_docker.py", work, timeout=2400) | {"work": str(work)}
 
 
 def test_every_instruction_replays_and_the_image_has_the_sandbox_tools(report):
