@@ -61,8 +61,9 @@ lab: setup
 		--LabApp.default_url=/lab/tree/$(LANDING) $(ALLOW_ROOT)
 
 ## test: the whole suite, serially: unit tests, doctests, strict nbval, the browser and Binder replays
+# Unbuffered: a log cut short (CI's time limit) still shows the test that was running.
 test: setup-test browser-deps sandbox-deps
-	$(BIN)/python -m pytest
+	PYTHONUNBUFFERED=1 $(BIN)/python -m pytest
 
 ## test-fast: everything but the real-browser suite and the Binder replay
 test-fast: setup-test

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.binder
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("binder")
-    return replay_report("replay_binder.py", work, timeout=1800)
+    return replay_report("replay_binder.py", work, timeout=1500)
 
 
 def test_replayed_build_installs_the_runtime_and_no_test_tools(report):

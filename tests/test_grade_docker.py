@@ -23,7 +23,7 @@ pytestmark = pytest.mark.binder
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("docker")
-    return replay_report("replay_docker.py", work, timeout=2400) | {"work": str(work)}
+    return replay_report("replay_docker.py", work, timeout=1500) | {"work": str(work)}
 
 
 def test_every_instruction_replays_and_the_image_has_the_sandbox_tools(report):
