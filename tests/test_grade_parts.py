@@ -1,4 +1,4 @@
-"""The grader's parts without a kernel: JSON wire, copied-code flag, which notebooks count, reports."""
+"""The grader's parts without a kernel: the JSON the kernel writes, copied-code flag, which notebooks count, reports."""
 
 import csv
 import inspect
@@ -11,12 +11,17 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from poolutils.checks import Report, Status, checks_for_notebook
-from poolutils.checks.core import Opaque
-from poolutils.grading import judging, report, sandbox, wire
+from poolutils.checks.runner import Opaque, Outcome, from_json, plain, to_json
+from poolutils.grading import judging, report, sandbox
 from poolutils.grading.harness import outputs
 from poolutils.grading.report import NotebookGrade, Row
 from poolutils.grading.source import read
 from poolutils.grading.submissions import Submission, classify
+
+
+def trip(value):
+    """``value`` as the kernel writes it to its file and the grader reads it back."""
+    return from_json(json.loads(json.dumps(to_json(value), allow_nan=False)))
 
 
 @pytest.mark.parametrize(
@@ -39,7 +44,7 @@ from poolutils.grading.submissions import Submission, classify
     ids=lambda v: type(v).__name__,
 )
 def test_values_survive_the_trip_with_their_types(value):
-    back = wire.loads(wire.dumps(value))
+    back = trip(value)
     assert type(back) is type(value)
     if isinstance(value, np.ndarray | np.generic):
         assert back.dtype == value.dtype and np.shape(back) == np.shape(value)
@@ -51,7 +56,7 @@ def test_values_survive_the_trip_with_their_types(value):
 
 
 def test_what_json_cannot_carry_comes_back_as_a_named_stand_in():
-    back = wire.loads(wire.dumps([{1, 2}, np.array([object()], dtype=object), lambda: 0]))
+    back = trip(plain([{1, 2}, np.array([object()], dtype=object), lambda: 0]))
     assert isinstance(back[0], Opaque) and back[0].type_name == "set"
     assert back[1].dtype == object and back[1].shape == (1,)
     assert back[2].type_name == "function"
@@ -60,36 +65,46 @@ def test_what_json_cannot_carry_comes_back_as_a_named_stand_in():
 @pytest.mark.parametrize(
     "data",
     [
-        {"ndarray": {"dtype": "<f4", "shape": [2], "data": "AAAA"}},  # 3 bytes for 2 float32
-        {"ndarray": {"dtype": "|O", "shape": [1], "data": "AAAAAAAAAAA="}},  # object from bytes
-        {"ndarray": {"dtype": "<f4", "shape": [-1], "data": ""}},
+        {"ndarray": ["<f4", [2], "AAAA"]},  # 3 bytes for 2 float32
+        {"ndarray": ["|O", [1], "AAAAAAAAAAA="]},  # object from bytes
+        {"ndarray": ["<f4", [-1], ""]},
         {"pickle": "gASVAAAA"},
         {"dict": [[[1], 2]]},  # a list as a key
         {"tuple": [], "extra": 1, "more": 2},
+        {"outcome": ["returned"]},
     ],
 )
 def test_malformed_data_is_refused_not_executed(data):
     with pytest.raises((ValueError, TypeError)):
-        wire.decode(data)
+        from_json(data)
 
 
 def test_the_kernel_side_reports_raised_timeout_and_missing_names():
     def cases(*args):
-        return [{"args": wire.encode(a), "kwargs": wire.encode({})} for a in args]
+        return [to_json((a, {})) for a in args]
 
     def slow(n):
         while True:
             pass
 
-    request = {"answer_name": "f", "takes_function": True, "limit": 0.2, "model": False}
-    got = outputs({"f": lambda n: 10 // n}, dict(request, cases=cases((2,), (0,))))["outcomes"]
-    assert got[0] == {"status": "returned", "value": 5}
-    assert got[1]["status"] == "raised" and got[1]["error"] == "ZeroDivisionError"
-    got = outputs({"f": slow}, dict(request, cases=cases((1,), (2,))))["outcomes"]
-    assert [o["status"] for o in got] == ["timeout", "not_run"]
-    exits = outputs({"f": lambda n: exit()}, dict(request, cases=cases((1,))))["outcomes"]
-    assert exits[0]["error"] == "SystemExit"
+    def run(namespace, request):
+        return [from_json(o) for o in outputs(namespace, request)["outcomes"]]
+
+    request = {"answer_name": "f", "takes_function": True, "limit": 0.2, "model": False, "isolate": True}
+    got = run({"f": lambda n: 10 // n}, dict(request, cases=cases((2,), (0,))))
+    assert got[0] == Outcome("returned", 5)
+    assert got[1].status == "raised" and got[1].error == "ZeroDivisionError"
+    for isolate in (True, False):  # in a forked child, and in a thread of the kernel (Keras answers)
+        got = run({"f": slow}, dict(request, cases=cases((1,), (2,)), isolate=isolate))
+        assert [o.status for o in got] == ["timeout", "not_run"]
+    exits = run({"f": lambda n: exit()}, dict(request, cases=cases((1,))))
+    assert exits[0].error == "SystemExit"
     assert outputs({}, dict(request, cases=cases((1,))))["found"] is False
+
+
+def test_a_forged_outcome_status_is_refused():
+    with pytest.raises(ValueError, match="unknown outcome status"):
+        judging.outcome(from_json(to_json(Outcome("passed", 1))))
 
 
 def notebook_text(*sources: str) -> str:

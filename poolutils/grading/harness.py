@@ -1,12 +1,14 @@
 """The grader's side in the learner's kernel: call the learner's answers on the grader's cases.
 
 After the learner's notebook has run, the grader sends one request per
-exercise (see :func:`request_code`). The kernel looks up the answer by name,
-calls it on each case under a per-call time limit (or reads the value, for
-value answers), and writes the outputs as JSON (:mod:`poolutils.grading.wire`)
-to a file the grader named. Nothing here decides a verdict: the grader judges
-the outputs in its own process, so code the learner runs in this kernel can
-only change the learner's own outputs, on cases drawn after the notebook ran.
+exercise (see :func:`request_code`). The kernel looks up the answer by name
+and hands it to the checks' answer runner (:mod:`poolutils.checks.runner`),
+the same one a check in the notebook uses: each case under its time limit, in
+a forked child process unless the exercise calls Keras. The outcomes go back
+as JSON (:func:`poolutils.checks.runner.to_json`) to a file the grader named.
+Nothing here decides a verdict: the grader judges the outcomes in its own
+process, so code the learner runs in this kernel can only change the
+learner's own outcomes, on cases drawn after the notebook ran.
 
 The kernel reports no code: whose code an answer is, the grader reads from
 the notebook's text (:mod:`poolutils.grading.source`). A design answer (a
@@ -17,18 +19,9 @@ grader rebuilds and measures itself.
 from __future__ import annotations
 
 import json
-import signal
 from typing import Any
 
-from poolutils.grading.wire import decode, encode
-
-# A learner's message may be long; the feedback shows the start.
-_MESSAGE_CHARS = 500
-
-
-class _CallTimeout(BaseException):
-    # BaseException: an answer's own `except Exception:` does not swallow the time limit.
-    pass
+from poolutils.checks.runner import Case, collect_outcomes, collect_value, from_json, to_json
 
 
 def request_code(request: dict, out_path: str) -> str:
@@ -48,14 +41,18 @@ def answer(namespace: dict, request_json: str, out_path: str) -> None:
 
 
 def outputs(namespace: dict, request: dict) -> dict:
-    """``{"found", "outcomes"}`` for the answer ``request["answer_name"]``.
+    """``{"found", "outcomes"}`` for the answer ``request["answer_name"]``, outcomes as JSON.
+
+    ``request`` holds ``answer_name``, ``takes_function``, ``cases`` (each
+    ``to_json((args, kwargs))``), ``limit`` (seconds per case), ``model`` (the
+    answer returns a Keras model) and ``isolate`` (run in a forked child).
 
     Examples
     --------
     >>> request = {"answer_name": "double", "takes_function": True, "limit": 1.0,
-    ...            "cases": [{"args": encode((2,)), "kwargs": encode({})}], "model": False}
-    >>> outputs({"double": lambda x: 2 * x}, request)["outcomes"]
-    [{'status': 'returned', 'value': 4}]
+    ...            "cases": [to_json(((2,), {}))], "model": False, "isolate": True}
+    >>> [from_json(o) for o in outputs({"double": lambda x: 2 * x}, request)["outcomes"]]
+    [Outcome(status='returned', value=4, error='', message='')]
     >>> outputs({}, request)["found"]
     False
     """
@@ -63,65 +60,23 @@ def outputs(namespace: dict, request: dict) -> dict:
     if name not in namespace:
         return {"found": False, "outcomes": []}
     given = namespace[name]
-    result = {"found": True, "outcomes": []}
+    cases = [Case(f"case {i}", *from_json(case)) for i, case in enumerate(request["cases"])]
     summarise = _architecture if request.get("model") else None
-    if not request["takes_function"]:
-        outcome = _returned(given, summarise)
-        result["outcomes"] = [outcome for _ in request["cases"]]
-        return result
-    limit = float(request["limit"])
-    for case in request["cases"]:
-        if result["outcomes"] and result["outcomes"][-1]["status"] == "timeout":
-            result["outcomes"].append({"status": "not_run"})  # as in the notebook: a timeout ends the run
-            continue
-        args, kwargs = decode(case["args"]), decode(case["kwargs"])  # fresh copies: answers may modify them
-        result["outcomes"].append(_call(given, args, kwargs, limit, summarise))
-    return result
-
-
-def _call(fn: Any, args: tuple, kwargs: dict, limit: float, summarise: Any) -> dict:
-    if not callable(fn):
-        return _raised(TypeError(f"'{type(fn).__name__}' object is not callable"))
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, limit)
-    try:
-        value = fn(*args, **kwargs)
-    except _CallTimeout:
-        return {"status": "timeout", "message": f"{limit:g}"}
-    except BaseException as err:  # SystemExit and KeyboardInterrupt too: reported, never raised here
-        return _raised(err)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    return _returned(value, summarise)
-
-
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise _CallTimeout
-
-
-def _returned(value: Any, summarise: Any) -> dict:
-    if summarise is not None and value is not None:  # as in the notebook: None is judged as None
-        try:
-            value = summarise(value)
-        except Exception as err:
-            return _raised(err)
-    return {"status": "returned", "value": encode(value)}
-
-
-def _raised(err: BaseException) -> dict:
-    try:
-        message = str(err)
-    except Exception:  # an exception class whose __str__ fails
-        message = ""
-    return {"status": "raised", "error": type(err).__name__, "message": message[:_MESSAGE_CHARS]}
+    limit, isolate = float(request["limit"]), bool(request.get("isolate", True))
+    if request["takes_function"]:
+        outcomes = collect_outcomes(given, cases, limit, isolate=isolate, summarise=summarise, echo=False)
+    else:
+        outcomes = [collect_value(given, limit, isolate=isolate, summarise=summarise, echo=False)] * len(
+            cases
+        )
+    return {"found": True, "outcomes": [to_json(outcome) for outcome in outcomes]}
 
 
 def _architecture(value: Any) -> Any:
     # A model travels as its Keras JSON, which the grader rebuilds; anything else as its type's name.
-    to_json = getattr(value, "to_json", None)
-    if callable(to_json) and hasattr(value, "layers"):
-        text = to_json()
+    dump = getattr(value, "to_json", None)
+    if callable(dump) and hasattr(value, "layers"):
+        text = dump()
         if isinstance(text, str):
             return {"model_json": text}
     return {"not_a_model": type(value).__name__}

@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from poolutils.checks import Check, Report, Status, checks_for_notebook
-from poolutils.checks.core import Outcome
+from poolutils.checks.runner import Outcome, to_json
 from poolutils.grading.source import AnswerText, not_own_work, reference_uses, shape_of
-from poolutils.grading.wire import encode
 
 # The largest model architecture rebuilt (characters of Keras JSON).
 MAX_MODEL_JSON = 2**20
@@ -85,8 +84,9 @@ def prepare(number: int, seed: int) -> list[Exercise]:
         request = {
             "answer_name": check.answer_name,
             "takes_function": bool(check.takes_function),
-            "cases": [{"args": encode(tuple(c.args)), "kwargs": encode(dict(c.kwargs))} for c in cases],
+            "cases": [to_json((tuple(c.args), dict(c.kwargs))) for c in cases],
             "model": getattr(check, "summarise", None) is not None,
+            "isolate": bool(check.isolate),
         }
         shape = None
         if inspect.isfunction(check.reference):
@@ -105,12 +105,21 @@ def judge(exercise: Exercise, outcomes: list[Outcome]) -> Report:
     return exercise.check.judge(exercise.cases, outcomes)
 
 
-def outcome(data: dict[str, Any], value: Any) -> Outcome:
-    """An :class:`Outcome` from the kernel's JSON entry and the decoded value."""
-    status = data.get("status")
-    if status not in ("returned", "raised", "timeout", "not_run"):
-        raise ValueError(f"unknown outcome status {status!r}")
-    return Outcome(status, value, str(data.get("error", "")), str(data.get("message", "")))
+def outcome(data: Any) -> Outcome:
+    """The :class:`Outcome` the kernel sent, decoded (:func:`~poolutils.checks.runner.from_json`); ValueError if it is none.
+
+    Examples
+    --------
+    >>> outcome(Outcome("forged"))
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown outcome status 'forged'
+    """
+    if type(data) is not Outcome:
+        raise ValueError(f"not an outcome: {type(data).__name__}")
+    if data.status not in ("returned", "raised", "timeout", "not_run"):
+        raise ValueError(f"unknown outcome status {data.status!r}")
+    return data
 
 
 def copied(exercise: Exercise, answer: AnswerText) -> str | None:

@@ -35,10 +35,10 @@ from pathlib import Path
 import nbformat
 
 from poolutils.checks.core import GRADING_ENV, TIME_LIMIT, Outcome
+from poolutils.checks.runner import from_json
 from poolutils.grading.harness import request_code
 from poolutils.grading.judging import Exercise, outcome, rebuilt
 from poolutils.grading.sandbox import Sandbox, Watchdog, environment, prepare_folder, user_rss_kb
-from poolutils.grading.wire import decode
 
 # The largest answer file read back (bytes): a learner returning a huge array gets "too large".
 MAX_OUTPUT_BYTES = 64 * 2**20
@@ -384,14 +384,14 @@ def _read_answer(path: Path, cell: nbformat.NotebookNode, exercise: Exercise) ->
             return Answer(found=False)
         outcomes = []
         for entry in data["outcomes"]:
-            value = decode(entry.get("value"))
-            if entry.get("status") == "returned":
+            got = outcome(from_json(entry))
+            if got.status == "returned":
                 try:
-                    value = rebuilt(exercise, value)
+                    got = Outcome("returned", rebuilt(exercise, got.value))
                 except Exception as err:  # Keras refuses the architecture: the answer's failure, said so
                     message = f"the grader could not rebuild the model: {str(err)[:200]}"
-                    entry, value = {"status": "raised", "error": type(err).__name__, "message": message}, None
-            outcomes.append(outcome(entry, value))
+                    got = Outcome("raised", error=type(err).__name__, message=message)
+            outcomes.append(got)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
         return (
             f"the answer's outputs could not be read back ({type(err).__name__}: {str(err)[:200]}); not run"

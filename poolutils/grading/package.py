@@ -3,8 +3,8 @@
 The grader's own package holds every exercise's reference solution (in
 ``poolutils.checks``). Kernels get a copy made by :func:`kernel_package`
 instead: the library as learners use it, the grader's two kernel-side
-modules (:mod:`~poolutils.grading.harness`, :mod:`~poolutils.grading.wire`),
-and in place of each ``poolutils.checks.exNN`` a module whose check objects
+module (:mod:`~poolutils.grading.harness`) with the answer runner it uses
+(:mod:`poolutils.checks.runner`, which holds no exercise), and in place of each ``poolutils.checks.exNN`` a module whose check objects
 only say that the grader checks the exercise. ``check.solution()`` and
 ``check.reference`` hold nothing.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 from poolutils.checks import checks_for_notebook
 
 # The kernel-side modules of the grading package; the rest of it stays with the grader.
-KERNEL_SIDE = ("__init__.py", "harness.py", "wire.py")
+KERNEL_SIDE = ("__init__.py", "harness.py")
 NOTEBOOKS = range(1, 100)
 
 _STUB = '''"""Grading copy of poolutils.checks: the grader checks each exercise after the notebook ran."""
@@ -74,7 +74,11 @@ def kernel_package(package: Path, target: Path) -> Path:
     >>> "def max_pool2d" in (copy / "checks" / "ex02.py").read_text()
     False
     >>> sorted(p.name for p in (copy / "grading").glob("*.py"))
-    ['__init__.py', 'harness.py', 'wire.py']
+    ['__init__.py', 'harness.py']
+    >>> sorted(p.name for p in (copy / "checks").glob("*.py"))[:3]
+    ['__init__.py', '_grading.py', 'ex01.py']
+    >>> (copy / "checks" / "runner.py").exists()
+    True
     """
     copy = target / "poolutils"
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "checks", "grading"))
@@ -84,6 +88,8 @@ def kernel_package(package: Path, target: Path) -> Path:
     checks = copy / "checks"
     checks.mkdir()
     (checks / "__init__.py").write_text(_CHECKS_INIT, encoding="utf-8")
+    # The harness runs answers as a check in the notebook does; the runner holds no exercise.
+    shutil.copy(package / "checks" / "runner.py", checks / "runner.py")
     # The quiz's distractors are the checks' mistakes: kernels get questions that say they are not shown.
     shutil.rmtree(copy / "quiz", ignore_errors=True)
     (copy / "quiz").mkdir()
