@@ -3,6 +3,7 @@
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import strategies as st
 
 matplotlib.use("Agg")  # the widget and plot tests draw off-screen
 
@@ -40,6 +41,26 @@ def default_kernels(keras, eigen_3d):
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+@st.composite
+def pooling_setup(draw, largest: int = 8, fit: bool = False) -> tuple:
+    """A random layer configuration: ``(spatial, pool, strides, padding, data_format)``, rank 1 to 3.
+
+    Axes of 1 to ``largest`` cells, windows and strides of 1 to 4. With
+    ``fit``, a window larger than its axis makes the padding 'same' (the
+    only padding Keras accepts then); without, 'valid' may not fit, for a
+    test of the refusal.
+    """
+    rank = draw(st.integers(1, 3), label="rank")
+    spatial = tuple(draw(st.lists(st.integers(1, largest), min_size=rank, max_size=rank), label="spatial"))
+    pool = tuple(draw(st.integers(1, 4)) for _ in range(rank))
+    strides = tuple(draw(st.integers(1, 4)) for _ in range(rank))
+    padding = draw(st.sampled_from(["valid", "same"]), label="padding")
+    if fit and any(p > n for p, n in zip(pool, spatial)):
+        padding = "same"
+    data_format = draw(st.sampled_from(["channels_last", "channels_first"]), label="data_format")
+    return spatial, pool, strides, padding, data_format
 
 
 def random_input(rng, spatial, channels=3, batch=2, dtype=np.float32, data_format="channels_last"):

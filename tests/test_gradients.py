@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 import poolutils as pu
 from poolutils.gradients import avg_pool_backward, max_pool_backward, numerical_gradient
 from poolutils.keras_check import keras_pool, keras_pool_gradient
-from tests.conftest import random_input
+from tests.conftest import pooling_setup, random_input
 from tests.test_pooling_vs_keras import CASES, FORMATS, SPATIAL, quirk_applies
 
 
@@ -164,14 +164,8 @@ def test_avg_backward_ignores_nan_inputs(keras):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_property_random_configurations_match_gradient_tape(keras, eigen_3d, data):
-    rank = data.draw(st.integers(1, 3), label="rank")
-    spatial = tuple(data.draw(st.lists(st.integers(1, 7), min_size=rank, max_size=rank), label="spatial"))
-    pool = tuple(data.draw(st.integers(1, 4)) for _ in range(rank))
-    strides = tuple(data.draw(st.integers(1, 4)) for _ in range(rank))
-    data_format = data.draw(st.sampled_from(FORMATS), label="data_format")
-    padding = (
-        "same" if any(p > n for p, n in zip(pool, spatial)) else data.draw(st.sampled_from(["valid", "same"]))
-    )
+    spatial, pool, strides, padding, data_format = data.draw(pooling_setup(largest=7, fit=True))
+    rank = len(spatial)
     if eigen_3d and quirk_applies(rank, spatial, pool, strides, padding):
         return  # oneDNN off: the Eigen 3-D shift, pinned in test_tf_quirks
     rng = np.random.default_rng(data.draw(st.integers(0, 2**16), label="seed"))

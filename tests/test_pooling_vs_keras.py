@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 import poolutils as pu
 from poolutils.keras_check import check_against_keras, keras_pool
 from poolutils.shapes import same_padding_total
-from tests.conftest import random_input
+from tests.conftest import pooling_setup, random_input
 
 FORMATS = ["channels_last", "channels_first"]
 SPATIAL = {1: (11,), 2: (7, 9), 3: (5, 6, 7)}
@@ -122,12 +122,8 @@ def test_nan_and_inf_follow_tensorflow(keras, row, padding):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_property_random_configurations_match_keras(keras, eigen_3d, data):
-    rank = data.draw(st.integers(1, 3), label="rank")
-    spatial = tuple(data.draw(st.lists(st.integers(1, 8), min_size=rank, max_size=rank), label="spatial"))
-    pool = tuple(data.draw(st.integers(1, 4)) for _ in range(rank))
-    strides = tuple(data.draw(st.integers(1, 4)) for _ in range(rank))
-    padding = data.draw(st.sampled_from(["valid", "same"]), label="padding")
-    data_format = data.draw(st.sampled_from(FORMATS), label="data_format")
+    spatial, pool, strides, padding, data_format = data.draw(pooling_setup(largest=8))
+    rank = len(spatial)
     if padding == "valid" and any(p > n for p, n in zip(pool, spatial)):
         with pytest.raises(ValueError, match="fit inside"):
             pu.max_pool(np.zeros((1, *spatial, 1)), pool, strides, padding)
