@@ -5,7 +5,7 @@
 #     --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
 #     -v "$PWD/submissions:/submissions:ro" -v "$PWD/out:/out" course-image \
 #     python -m poolutils.grade /submissions --sandbox required --csv /out/grades.csv --feedback /out/feedback
-# tools/replay_docker.py replays these steps without a Docker daemon (tests/test_grade_docker.py).
+# tools/replay_docker.py replays these steps without a Docker daemon (tests/grading/test_grade_docker.py).
 FROM python:3.11-slim-bookworm
 
 # bubblewrap, setpriv and prlimit: one sandbox per learner's kernel (poolutils/grading/sandbox.py).

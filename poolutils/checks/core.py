@@ -72,7 +72,7 @@ How to write a checker for a new exercise
    mistake for 'find_the_bug'; ``summarise=`` when the answer returns an
    object, such as a Keras model, that must become plain data),
    :func:`value_check` (predict, by hand) or :func:`choice_check`.
-7. ``tests/test_checks.py`` then checks it: the reference passes, a stub is
+7. ``tests/checks/test_checks.py`` then checks it: the reference passes, a stub is
    "not attempted", each mistake is diagnosed. Add learner-style answers to
    ``tests/learner_answers/exNN.py``.
 """

@@ -13,7 +13,7 @@ new notebook needs one command::
 
     python -m poolutils.grading.classroom exercises --write .github
 
-``tests/test_grade_classroom.py`` fails while the committed files differ from
+``tests/grading/test_grade_classroom.py`` fails while the committed files differ from
 what this module generates.
 """
 

@@ -5,7 +5,7 @@ its kernel reports and marks the document dirty when they differ from the file,
 so a learner who only opened a lesson would see ``git status`` report changes
 they never made. tools/execute_notebooks.py stores exactly what JupyterLab
 writes; this test opens a lesson, lets its kernel start, saves it, and
-compares bytes. tests/test_notebook_metadata.py holds every stored notebook
+compares bytes. tests/notebooks/test_notebook_metadata.py holds every stored notebook
 to the same metadata without a browser.
 """
 

@@ -4,7 +4,7 @@ One module per exercise notebook, ``exNN.py``, with ``WRONG`` and ``RIGHT``
 lists of :class:`LearnerAnswer`. They were written the way a learner would
 answer each task (loops, ``sliding_window_view``, reshape tricks, ``np.pad``,
 ``np.add.at``...), not from :mod:`poolutils.checks.mistakes`:
-``tests/test_learner_answers.py`` checks that every WRONG answer fails, every
+``tests/checks/test_learner_answers.py`` checks that every WRONG answer fails, every
 RIGHT one passes, and that most wrong answers get a diagnosis naming their
 mistake.
 """

@@ -12,7 +12,7 @@ import pytest
 
 from poolutils.checks import checks_for_notebook
 
-TEXT = (Path(__file__).resolve().parents[1] / "INSTRUCTORS.md").read_text(encoding="utf-8")
+TEXT = (Path(__file__).resolve().parents[2] / "INSTRUCTORS.md").read_text(encoding="utf-8")
 MINUTES = {c.exercise: c.minutes for n in range(1, 9) for c in checks_for_notebook(n)}
 FACTOR = float(re.search(r"first-timer factor of ([\d.]+)", TEXT).group(1))
 LISTED = re.compile(r"(\d+\.\d+)[^(,]*\((\d+)(?: → (\d+))?\)")

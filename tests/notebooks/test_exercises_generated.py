@@ -12,7 +12,7 @@ import pytest
 
 from poolutils.checks import checks_for_notebook, notebook_number
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 
 

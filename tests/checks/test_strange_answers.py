@@ -37,7 +37,7 @@ from poolutils.checks.runner import PRINT_CHARS, RESULT_BYTES, Case, collect_out
 CODE = copy.copy(check_max_pool2d)
 CODE.time_limit = 4.0  # above the 3 s of the answer that works a while and then raises
 # The answers below reuse the checker's reference (a poolutils function): the sweep is about the
-# runner, not the rule that a write-code task forbids library calls (tests/test_checks_feedback.py).
+# runner, not the rule that a write-code task forbids library calls (tests/checks/test_checks_feedback.py).
 CODE.libraries = None
 VALUE = check_cells_3x3_same
 MODEL = copy.copy(check_gap_head)

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # The notebooks whose outputs pass through float accumulation in TensorFlow:
 # 07 trains networks; 05 checks averaged photos and blur pooling against

@@ -14,7 +14,7 @@ import pytest
 from poolutils.checks import Status, checks_for_notebook
 from poolutils.checks.core import Report
 
-MODULES = sorted(p.stem for p in (Path(__file__).parent / "learner_answers").glob("ex[0-9][0-9].py"))
+MODULES = sorted(p.stem for p in (Path(__file__).parents[1] / "learner_answers").glob("ex[0-9][0-9].py"))
 ANSWERS = {name: importlib.import_module(f"tests.learner_answers.{name}") for name in MODULES}
 WRONG = [(name, i) for name in MODULES for i in range(len(ANSWERS[name].WRONG))]
 RIGHT = [(name, i) for name in MODULES for i in range(len(ANSWERS[name].RIGHT))]
@@ -80,7 +80,7 @@ def test_diagnosis_rate():
 
 # --- the fresh set (tests/learner_answers/fresh_exNN.py), scored as tools/score_learner_answers.py does ---
 
-FRESH = sorted(p.stem for p in (Path(__file__).parent / "learner_answers").glob("fresh_ex[0-9][0-9].py"))
+FRESH = sorted(p.stem for p in (Path(__file__).parents[1] / "learner_answers").glob("fresh_ex[0-9][0-9].py"))
 FRESH_ANSWERS = {name: importlib.import_module(f"tests.learner_answers.{name}") for name in FRESH}
 FRESH_WRONG = [(name, i) for name in FRESH for i in range(len(FRESH_ANSWERS[name].WRONG))]
 FRESH_RIGHT = [(name, i) for name in FRESH for i in range(len(FRESH_ANSWERS[name].RIGHT))]

@@ -29,7 +29,7 @@ from poolutils.widgets.images import image_pooling_explorer
 from poolutils.widgets.shapes import output_size_calculator, stack_calculator
 from poolutils.widgets.stepper import pooling_stepper
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK_FOLDERS = ("notebooks", "solutions", "exercises")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 

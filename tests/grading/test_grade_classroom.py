@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from grade_env import snapshot
+from tests.grading.grade_env import snapshot
 
 from poolutils.grading import classroom
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / classroom.WORKFLOW
 LEGACY = ROOT / ".github" / classroom.LEGACY
 

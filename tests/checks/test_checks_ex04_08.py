@@ -1,7 +1,7 @@
 """Checkers of exercises 04-08: the planted bugs, freshly drawn grading cases and the design checks.
 
 The reference, stub and catalogued-mistake tests of every notebook live in
-tests/test_checks.py; this file holds only what is particular to 04-08.
+tests/checks/test_checks.py; this file holds only what is particular to 04-08.
 
 The truth is Keras (each check's oracle): the planted bug is reported as still
 there, the reference passes freshly drawn grading cases, and the design checks

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grade_env import grade, snapshot
+from tests.grading.grade_env import grade, snapshot
 from nbformat.v4 import new_code_cell, new_notebook
 
 from poolutils.checks import checks_for_notebook, notebook_number
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def exercise_notebooks(folder: str) -> list[Path]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location("insert_quiz_cells", REPO / "tools" / "insert_quiz_cells.py")
 tool = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(tool)

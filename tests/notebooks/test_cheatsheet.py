@@ -21,7 +21,7 @@ import pytest
 from poolutils import same_padding
 from poolutils.porting import torch_avg_pool, torch_divisors, torch_max_pool, torch_output_size, torch_padding
 
-SHEET = Path(__file__).resolve().parents[1] / "notebooks" / "cheatsheet.md"
+SHEET = Path(__file__).resolve().parents[2] / "notebooks" / "cheatsheet.md"
 FUNCTIONS = {"floor": math.floor, "ceil": math.ceil, "max": max, "min": min}
 
 # Every input length up to 9, window up to 4, stride up to 4; PyTorch's padding at most half the window.

@@ -4,7 +4,7 @@ The expected answers come from Keras (each check's oracle); these tests
 prove the checkers read learners' answers correctly against it, and that the
 framework (poolutils.checks.core) survives what a learner's code can do.
 Learner-style answers written from the task texts are measured in
-tests/test_learner_answers.py.
+tests/checks/test_learner_answers.py.
 """
 
 import os
@@ -23,7 +23,7 @@ from poolutils.checks.ex02 import check_max_pool2d, check_max_pool_valid, check_
 
 # Every solution notebook NN_*.ipynb has its checkers in poolutils.checks.exNN: all are tested here.
 NOTEBOOKS = sorted(
-    int(p.name[:2]) for p in (Path(__file__).parents[1] / "solutions").glob("[0-9][0-9]_*.ipynb")
+    int(p.name[:2]) for p in (Path(__file__).parents[2] / "solutions").glob("[0-9][0-9]_*.ipynb")
 )
 CHECKS = [c for n in NOTEBOOKS for c in checks_for_notebook(n)]
 MISTAKES = [(c, i) for c in CHECKS for i, mistake in enumerate(c.mistakes) if mistake.fn is not None]

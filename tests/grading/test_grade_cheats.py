@@ -32,13 +32,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grade_env import grade, snapshot
+from tests.grading.grade_env import grade, snapshot
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from poolutils.checks import checks_for_notebook
 from poolutils.grading.sandbox import FIRST_UID, UIDS_PER_GRADER
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHECKS = checks_for_notebook(1)
 PASS_LINES = [f"✅ Exercise {c.exercise} ({c.title}): correct on all 9 cases, same as Keras." for c in CHECKS]
 IMPORTS = f"from poolutils.checks.ex01 import {', '.join(c.name for c in CHECKS)}"

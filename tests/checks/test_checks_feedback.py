@@ -18,7 +18,7 @@ from poolutils.checks.core import LINE_WIDTH, forbidden_call
 from poolutils.checks.ex02 import check_cells_3x3_same, check_predicted_negative, check_why_clip
 from poolutils.checks.values import PoolSetting, grid_mistakes, pooling_grid_mistakes
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 CHECKS = [c for n in (1, 2, 3, 4, 6, 8) for c in checks_for_notebook(n)]
 GRIDS = [c for c in CHECKS if c.kind in ("by_hand", "predict") and np.ndim(c.reference) == 2]
 

@@ -244,7 +244,7 @@ def test_quiz_and_exercise_notebooks_are_graded_together(tmp_path, capsys):
     learner = tmp_path / "submissions" / "ann"
     learner.mkdir(parents=True)
     (learner / "01_output_size.ipynb").write_bytes(
-        (Path(__file__).parents[1] / "solutions/01_output_size.ipynb").read_bytes()
+        (Path(__file__).parents[2] / "solutions/01_output_size.ipynb").read_bytes()
     )
     (learner / "quiz_before.ipynb").write_text(notebook("A", "otter", {"formula_floored", "zero_padding"}))
     (learner / "quiz_after.ipynb").write_text(notebook("B", "otter", set()))

@@ -1,0 +1,1 @@
+"""The course as shipped: notebooks, exercises, cheat sheet, Binder and instructor material."""

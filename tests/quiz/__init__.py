@@ -1,0 +1,1 @@
+"""The concept quiz (poolutils.quiz) and its grading."""

@@ -1,0 +1,1 @@
+"""The widgets (poolutils.widgets) and the pure logic they show (poolutils.explain)."""
