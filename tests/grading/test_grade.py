@@ -15,10 +15,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from tests.grading.grade_env import grade, snapshot
 from nbformat.v4 import new_code_cell, new_notebook
 
 from poolutils.checks import checks_for_notebook, notebook_number
+from tests.grading.grade_env import grade, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 

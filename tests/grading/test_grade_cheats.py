@@ -32,11 +32,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from tests.grading.grade_env import grade, snapshot
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from poolutils.checks import checks_for_notebook
 from poolutils.grading.sandbox import FIRST_UID, UIDS_PER_GRADER
+from tests.grading.grade_env import grade, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKS = checks_for_notebook(1)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.grading.grade_env import snapshot
 
 from poolutils.grading import classroom
+from tests.grading.grade_env import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / classroom.WORKFLOW
