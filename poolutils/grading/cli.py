@@ -176,16 +176,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"grading seed {seed} (replay these cases with --seed {seed})", flush=True)
     counted = [s for subs in groups.values() for s in subs if s.number is not None]
     numbers = sorted({s.number for s in counted})
-    _progress(
-        f"drawing cases and computing Keras' answers for notebooks {', '.join(f'{n:02d}' for n in numbers)}"
-    )
+    if numbers:
+        _progress(
+            f"drawing cases and computing Keras' answers for notebooks {', '.join(f'{n:02d}' for n in numbers)}"
+        )
     exercises = {n: prepare(n, seed) for n in numbers}
     # Every notebook's text is parsed here, before the first kernel starts.
     texts = {id(s): _texts(s, exercises[s.number]) for s in counted}
     limits = Limits(args.timeout, args.notebook_timeout, args.call_timeout, args.memory or None)
     grades, stop = _grade_all(counted, exercises, texts, limits, args.jobs, sandbox, args.csv)
 
-    all_ok = not stop and bool(counted)
+    # A class may hand in only quiz notebooks (before and after a session): read in full, that is a success.
+    all_ok = not stop and bool(counted or quizzes) and not any(q.problems for q in quizzes.values())
     for learner, subs in groups.items():
         mine = [grades[id(s)] for s in subs if id(s) in grades]
         ignored = [s for s in subs if s.number is None and not quiz_grading.is_quiz(s.path)]

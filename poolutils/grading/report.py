@@ -158,7 +158,10 @@ def learner_table(learner: str, grades: Sequence[NotebookGrade], ignored: Sequen
     lines += [table(g) for g in grades]
     lines += [f"ignored: {shown(s.name)}: {s.ignored}" for s in ignored]
     passed, total = sum(g.passed for g in grades), sum(len(g.rows) for g in grades)
-    lines.append(f"{shown(learner)}: {passed}/{total} exercises passed\n")
+    if grades or ignored:
+        lines.append(f"{shown(learner)}: {passed}/{total} exercises passed\n")
+    else:  # only quiz notebooks: their line follows
+        lines.append(f"{shown(learner)}: no exercise notebooks\n")
     return "\n".join(lines)
 
 

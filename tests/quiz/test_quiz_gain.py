@@ -156,6 +156,22 @@ def check_block(text: str, profiles: dict) -> None:
     assert f"Cohen's d = {d:.2f} (95% bootstrap interval" in text
 
 
+def test_a_class_that_hands_in_only_quizzes_is_graded_with_success(tmp_path, capsys):
+    profiles = {"ann": ({"formula_floored"}, set()), "bob": (set(), {"keepdims"})}
+    for learner, (pre, post) in profiles.items():
+        folder = tmp_path / learner
+        folder.mkdir()
+        (folder / "quiz_before.ipynb").write_text(notebook("A", learner, pre))
+        (folder / "quiz_after.ipynb").write_text(notebook("B", learner, post))
+    assert main([str(tmp_path), "--seed", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "ann: no exercise notebooks" in printed and "0/0" not in printed
+    assert "drawing cases" not in printed
+    # An unreadable quiz notebook is a notebook with an error: the status says so.
+    (tmp_path / "bob" / "quiz_after.ipynb").write_text("{}")
+    assert main([str(tmp_path), "--seed", "1"]) == 1
+
+
 def test_the_distractor_table_counts_the_profiles(graded):
     _, text = graded
     takers_a = [a for a, _ in PROFILES.values() if a is not None]
