@@ -8,7 +8,9 @@ without recording timings or widget state, ``ClearMetadataPreprocessor``
 keeps only the metadata that means something (the kernel, the language and
 each cell's tags, which nbval reads). The kernelspec and ``language_info``
 are the ones JupyterLab writes when it saves, so opening and saving a stored
-notebook changes nothing (tests/browser/test_clean_open.py). Outputs and
+notebook changes nothing (tests/browser/test_clean_open.py), on a machine
+whose Python has the patch version stored in ``language_info.version``
+(elsewhere JupyterLab writes its own, and that one field changes). Outputs and
 execution counts stay, because nbval compares against them. A second run
 changes nothing but widget model ids.
 """
