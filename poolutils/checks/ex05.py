@@ -68,6 +68,18 @@ def pool_photo(image, mode, pool_size):
     return pool(x, pool_size)[0, :, :, 0]
 
 
+def _on_photo(make: Callable[[str], Mistake]) -> Mistake:
+    # A catalogued mistake of pooling one map, (x, f, s, padding), for pool_photo's (image, mode, pool_size).
+    probe = make("max")
+    return Mistake(lambda image, mode, f: make(mode).fn(image, f, f, "valid"), probe.diagnosis, probe.key)
+
+
+def _last_window_missing(image, mode, pool_size):
+    # Loops over range(0, n - pool_size, pool_size): the last window is lost when pool_size divides n.
+    rows, cols = (len(range(0, n - pool_size, pool_size)) for n in image.shape)
+    return pool_photo(image, mode, pool_size)[:rows, :cols]
+
+
 def _photo_cases() -> list[Case]:
     return [
         Case("5x7 image, 'max', pool 2", (_noise((5, 7), 90), "max", 2)),
@@ -108,6 +120,26 @@ check_pool_photo = Check(
             )[0, :, :, 0],
             "your windows overlap (stride 1): the stride is the pool size here.",
             "stride_one",
+        ),
+        Mistake(
+            lambda image, mode, f: pool_photo(image, "avg" if mode == "max" else "max", f),
+            "'max' and 'avg' are swapped: mode 'max' keeps each window's largest value, 'avg' takes its mean.",
+            "modes_swapped",
+        ),
+        Mistake(
+            lambda image, mode, f: (
+                m._sum_only.fn(image, f, f, "valid") if mode == "avg" else pool_photo(image, mode, f)
+            ),
+            m._sum_only.diagnosis,
+            m._sum_only.key,
+        ),
+        _on_photo(m.partial_window_kept),
+        _on_photo(m.reshaped_without_swap),
+        Mistake(
+            _last_window_missing,
+            "off by one at the last window: range(0, H - pool_size, pool_size) misses the last start, "
+            "H - pool_size, whenever pool_size divides H (and likewise for W).",
+            "last_window_missing",
         ),
     ),
     hints=(
@@ -167,15 +199,24 @@ def _in_place_cases() -> list[Case]:
     )
 
 
-def _in_place_with(image, shift, mode, stride, *, layer=True, scaled=False, absolute=True, axis=1):
+def _in_place_with(
+    image, shift, mode, stride, *, layer=True, scaled=False, absolute=True, axis=1, how="mean", width=None
+):
     if axis == 0:
         image = image.T
-    base, moved = _crops(image, shift)
+    if width is None:
+        base, moved = _crops(image, shift)
+    else:  # crops of another width, still the same content moved `shift` pixels
+        base, moved = image[:, shift : shift + width], image[:, :width]
     if axis == 0:
         base, moved = base.T, moved.T
     if layer:
         base, moved = shift_layer(base, mode, stride), shift_layer(moved, mode, stride)
     diff = moved - base
+    if how == "squared":
+        return float(np.mean(diff**2))
+    if how == "max":
+        return float(np.max(np.abs(diff)))
     change = float(np.mean(np.abs(diff) if absolute else diff))
     return change / float(np.mean(np.abs(base))) if scaled else change
 
@@ -229,6 +270,32 @@ check_change_in_place = Check(
             "you used np.roll, which wraps the right edge around to the left; cut the two crops instead.",
             "np_roll",
         ),
+        Mistake(
+            lambda *a: _in_place_with(*a, how="squared"),
+            "you averaged the squared differences (a mean squared error); the task asks for the mean ABSOLUTE "
+            "difference, in brightness units: np.mean(np.abs(moved - base)).",
+            "squared_differences",
+        ),
+        Mistake(
+            lambda *a: _in_place_with(*a, how="max"),
+            "you took the largest difference; the task asks for the mean absolute difference over all positions.",
+            "max_difference",
+        ),
+        Mistake(
+            lambda image, shift, mode, stride: _in_place_with(
+                image, shift, mode, stride, width=image.shape[1] - shift
+            ),
+            "your crops are W - shift wide; the task cuts both to width = W - 2 * shift "
+            "(base = image[:, shift : shift + width], moved = image[:, :width]), so every case compares the same "
+            "columns.",
+            "crop_width",
+        ),
+        Mistake(
+            lambda image, shift, mode, stride: change_from_reference(image, shift, mode, stride),
+            "you compared the moved output with the base output moved by shift / stride cells: that is the "
+            "change from the shifted reference (Exercise 5.3). Here compare the two outputs at the SAME positions.",
+            "compared_with_reference",
+        ),
     ),
     hints=(
         "Cut two crops of width W - 2*shift: the base starts at column `shift`, the moved one at column 0. "
@@ -255,14 +322,24 @@ def _reference_from(base: np.ndarray, moved: np.ndarray, shift: int, stride: int
     low, high = shift // stride, -(-shift // stride)
     if how == "pixels":  # moved by `shift` cells, as if a cell were a pixel
         low = high = shift
-    if how == "left":
-        return float(
-            np.mean(np.abs(moved[:, : n - high] - (base[:, high:] + base[:, high - low : n - low]) / 2))
-        )
+    if how == "round":  # shift / stride rounded (half to even, as Python's round)
+        low = high = round(shift / stride)
+    if how == "next":  # the move above taken as low + 1 even when shift / stride is whole
+        high = low + 1
+    if how == "left":  # the mirror image: the base moved left, lined up with moved[:, : n - high]
+        reference = (base[:, low : n - high + low] + base[:, high:]) / 2
+        return float(np.mean(np.abs(moved[:, : n - high] - reference)))
     moves = [base[:, high - c : n - c] for c in (low, high)]
+    distances = [float(np.mean(np.abs(moved[:, high:] - m))) for m in moves]
     if how == "nearer":
-        return min(float(np.mean(np.abs(moved[:, high:] - m))) for m in moves)
-    return float(np.mean(np.abs(moved[:, high:] - (moves[0] + moves[1]) / 2)))
+        return min(distances)
+    if how in ("low", "high"):  # one whole-cell move, no interpolation, lined up with moved[:, high:]
+        return distances[0] if how == "low" else distances[1]
+    if how == "distances":
+        return (distances[0] + distances[1]) / 2
+    reference = (moves[0] + moves[1]) / 2
+    change = float(np.mean(np.abs(moved[:, high:] - reference)))
+    return change / float(np.mean(np.abs(reference))) if how == "scaled" else change
 
 
 def _reference_oracle(image: np.ndarray, shift: int, mode: str, stride: int) -> float:
@@ -323,6 +400,43 @@ check_change_from_reference = Check(
             "you moved the reference the wrong way: the content moved RIGHT, so column j of the moved output "
             "matches column j - shift / stride of the base output.",
             "moved_left",
+        ),
+        Mistake(
+            _reference_with("low"),
+            "you compared with one whole-cell move only, by low = shift // stride cells. When shift / stride is "
+            "half a cell, the reference is the MEAN of the moves by low and by high = -(-shift // stride) cells.",
+            "one_move",
+        ),
+        Mistake(
+            _reference_with("high"),
+            "you compared with one whole-cell move only, by high = -(-shift // stride) cells. When shift / stride "
+            "is half a cell, the reference is the MEAN of the moves by low = shift // stride and by high cells.",
+            "one_move",
+        ),
+        Mistake(
+            _reference_with("round"),
+            "you rounded shift / stride to a whole number of cells and compared with that one move; when it is "
+            "half a cell, the reference is the MEAN of the moves by low = shift // stride and "
+            "high = -(-shift // stride) cells.",
+            "one_move",
+        ),
+        Mistake(
+            _reference_with("next"),
+            "when shift / stride is whole, low and high are equal (high = -(-shift // stride), not low + 1): the "
+            "reference is then the base moved by exactly shift / stride cells, with no mean.",
+            "high_is_low_plus_one",
+        ),
+        Mistake(
+            _reference_with("distances"),
+            "you averaged the two distances (to the move by low and to the move by high); average the two MOVES "
+            "first, into one reference, then take the mean absolute difference to it.",
+            "mean_of_distances",
+        ),
+        Mistake(
+            _reference_with("scaled"),
+            "you divided by the reference's mean brightness: return the mean absolute difference itself, in "
+            "brightness units, as in Exercise 5.2.",
+            "divided_by_mean",
         ),
     ),
     hints=(
@@ -397,6 +511,27 @@ def _blur_stride_2(image: np.ndarray, kernel: np.ndarray, shape: tuple[int, int]
     return out
 
 
+def _blur(image: np.ndarray, kernel: np.ndarray, stride: int) -> np.ndarray:
+    size = kernel.shape[0]
+    windows = np.lib.stride_tricks.sliding_window_view(image, (size, size))[::stride, ::stride]
+    return np.einsum("ijkl,kl->ij", windows, kernel)
+
+
+def _window_means(fmap: np.ndarray) -> np.ndarray:
+    fmap = np.asarray(fmap, dtype=float)
+    return (fmap[:-1, :-1] + fmap[:-1, 1:] + fmap[1:, :-1] + fmap[1:, 1:]) / 4
+
+
+def _scaled(truth: object, got: object) -> bool:
+    # The truth times one constant other than 1 (and not 0): a blur kernel that does not sum to 1.
+    truth, got = np.asarray(truth, dtype=float), np.asarray(got)
+    if got.shape != truth.shape or got.dtype.kind not in "iuf" or not np.any(truth):
+        return False
+    k = np.flatnonzero(truth)[0]
+    ratio = float(got.flat[k]) / float(truth.flat[k])
+    return not np.isclose(ratio, 1) and ratio != 0 and bool(np.allclose(got, ratio * truth))
+
+
 def _peaks(fmap: np.ndarray) -> np.ndarray:
     fmap = np.asarray(fmap, dtype=float)
     return np.maximum(np.maximum(fmap[:-1, :-1], fmap[:-1, 1:]), np.maximum(fmap[1:, :-1], fmap[1:, 1:]))
@@ -447,6 +582,37 @@ check_blur_pool2d = Check(
             key=m.running_max_from_zero.key,
             fn=lambda f: _blur_stride_2(np.maximum(_peaks(f), 0), np.outer(BINOMIAL, BINOMIAL)),
             diagnosis=m.running_max_from_zero.diagnosis,
+        ),
+        Mistake(
+            key="stride_one",
+            fn=lambda f: _blur(_peaks(f), np.outer(BINOMIAL, BINOMIAL), 1),
+            diagnosis="your blur keeps every position (stride 1): take only the 3x3 blocks that start at an even "
+            "row and an even column, so the output is ((H - 4) // 2 + 1, (W - 4) // 2 + 1).",
+        ),
+        Mistake(
+            key="max_subsampled",
+            fn=lambda f: _blur_stride_2(_peaks(f)[::2, ::2], np.outer(BINOMIAL, BINOMIAL)),
+            diagnosis="your 2x2 max already subsamples (stride 2): that is the aliasing step Zhang removes. Take "
+            "the max over EVERY 2x2 window (stride 1), then let the blur subsample.",
+        ),
+        Mistake(
+            key="averaged",
+            fn=lambda f: _blur_stride_2(_window_means(f), np.outer(BINOMIAL, BINOMIAL)),
+            diagnosis="you averaged each 2x2 window; the first step takes its MAX (stride 1), then the blur "
+            "averages.",
+        ),
+        Mistake(
+            key="blur_before_max",
+            fn=lambda f: _peaks(_blur(np.asarray(f, dtype=float), np.outer(BINOMIAL, BINOMIAL), 1))[::2, ::2],
+            diagnosis="you blurred first and took the max last; the order is max over 2x2 windows (stride 1), "
+            "then the blur that subsamples.",
+        ),
+        Mistake(
+            None,
+            "your values are all the right ones times one constant: the blur kernel must sum to 1, "
+            "np.outer([1, 2, 1], [1, 2, 1]) / 16.",
+            "kernel_not_normalised",
+            relation=_scaled,
         ),
     ),
     hints=(
@@ -520,6 +686,21 @@ check_predicted_pooled = value_check(
             [[0, 1, 1, 0, 0, 0, 0], [0, 0, 1, 1, 0, 0, 0], [0, 0, 0, 1, 1, 0, 0]],
             "you pooled with stride 1 (7 outputs); MaxPooling1D(2) has stride 2 by default: 4 outputs.",
         ),
+        (
+            "counted_from_one",
+            [[1, 0, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0]],
+            "indices start at 0: the pixel at index 2 is the THIRD pixel, in the window of indices (2, 3).",
+        ),
+        (
+            "averaged",
+            [[0, 0.5, 0, 0], [0, 0.5, 0, 0], [0, 0, 0.5, 0]],
+            "you averaged each window; MaxPooling1D keeps its largest value, 1.",
+        ),
+        (
+            "transposed",
+            np.transpose(predicted_pooled).tolist(),
+            "one ROW per bright-pixel position (index 2, 3, 4), each with the 4 outputs: shape (3, 4).",
+        ),
     ),
     hints=(
         "MaxPooling1D(2) has 4 windows on 8 pixels: indices (0, 1), (2, 3), (4, 5), (6, 7). Which window holds "
@@ -536,10 +717,10 @@ check_predicted_pooled = value_check(
 blurred_by_hand = [[0.75, 0.25, 0.0], [0.25, 0.75, 0.0]]
 
 
-def _blur_rows_1d(kernel: np.ndarray, with_max: bool = True) -> list[list[float]]:
+def _blur_rows_1d(kernel: np.ndarray, with_max: bool = True, blur_stride: int = 2) -> list[list[float]]:
     def pool(signal: np.ndarray) -> list[float]:
         peaks = np.maximum(signal[:-1], signal[1:]) if with_max else signal
-        return [float(peaks[i : i + 3] @ kernel) for i in range(0, len(peaks) - 2, 2)]
+        return [float(peaks[i : i + 3] @ kernel) for i in range(0, len(peaks) - 2, blur_stride)]
 
     return [pool(_one_pixel(p)) for p in (2, 3)]
 
@@ -569,6 +750,22 @@ check_blurred_by_hand = value_check(
             "box_blur",
             _blur_rows_1d(np.full(3, 1 / 3)),
             "the blur is binomial, [1, 2, 1] / 4, not a flat average of three.",
+        ),
+        (
+            "rows_swapped",
+            blurred_by_hand[::-1],
+            "the first row is the pixel at index 2, the second the pixel at index 3.",
+        ),
+        (
+            "max_not_blur",
+            [[1.0, 1.0, 0.0], [1.0, 1.0, 0.0]],
+            "you took the max of each 3 peaks; the second step is a weighted SUM with [1, 2, 1] / 4, which "
+            "shares the response between neighbouring outputs.",
+        ),
+        (
+            "stride_one",
+            _blur_rows_1d(BINOMIAL, blur_stride=1),
+            "you blurred with stride 1 (5 outputs); the blur keeps every second position: 3 outputs.",
         ),
     ),
     hints=(

@@ -187,6 +187,13 @@ check_shift_consistent_model = Check(
             "ready_made",
             test=model_summary_test(lambda got: got.get("name") in _READY_MADE),
         ),
+        Mistake(
+            None,
+            "you added a Dense layer: the exercise changes ONE layer of 07's network and keeps its single "
+            "Dense(4). Replace the layer that remembers positions instead of adding to the head.",
+            "extra_dense",
+            test=model_summary_test(lambda got: got["layers"].count("Dense") > 1),
+        ),
     ),
     hints=(
         "Which of 07's layers remembers WHERE a feature was? The convolutions and the 2x2 pooling move "
@@ -241,6 +248,45 @@ check_predicted_params = value_check(
             "gap_counts_positions",
             (8196, 8196),
             "global average pooling leaves one value per channel, 32, whatever the image size: 32 * 4 + 4.",
+        ),
+        (
+            "order_swapped",
+            (132, 8196),
+            "the order is (flatten_head, gap_head): the Flatten head is the large one.",
+        ),
+        (
+            "gap_free",
+            (8196, 0),
+            "global average pooling has no weights, but the Dense(4) after it does: 32 inputs, so 32 * 4 + 4.",
+        ),
+        (
+            "map_too_small",
+            (2052, 132),
+            "2052 is the Flatten head for a 4x4x32 map; the convolutions use 'same' padding (they keep the size) "
+            "and there are two 2x2 poolings, after the first two convolutions: 32 -> 16 -> 8.",
+        ),
+        (
+            "pooling_ignored",
+            (131076, 132),
+            "the two 2x2 poolings halve the map twice: 32 -> 16 -> 8, so Flatten passes 8 * 8 * 32 values, "
+            "not 32 * 32 * 32.",
+        ),
+        (
+            "channels_16",
+            (4100, 68),
+            "the last convolution has 32 filters, so the map before the head has 32 channels: 8 * 8 * 32 "
+            "inputs for Flatten, 32 for global pooling.",
+        ),
+        (
+            "bias_per_input",
+            (2048 * 4 + 2048, 32 * 4 + 32),
+            "Dense has one bias per OUTPUT unit (4), not one per input: n * 4 + 4.",
+        ),
+        (
+            "inputs_not_params",
+            (2048, 32),
+            "those are the numbers of values reaching Dense(4), its inputs; each input has 4 weights, plus 4 "
+            "biases: n * 4 + 4.",
         ),
     ),
     hints=(

@@ -483,6 +483,28 @@ def height_width_swapped(mode: str) -> Mistake:
     )
 
 
+def reshaped_without_swap(mode: str) -> Mistake:
+    """Blocks cut by ``reshape(H // f, W // f, f, f)``: each 'window' is f * f consecutive cells in row order.
+
+    Only meaningful for non-overlapping 'valid' windows (stride = pool size),
+    where reshaping into blocks is a common shortcut.
+    """
+
+    def fn(x: np.ndarray, f: Any, s: Any, p: str) -> np.ndarray:
+        fh, fw = np.broadcast_to(f, (2,))
+        h, w = np.shape(x)[0] // fh, np.shape(x)[1] // fw
+        blocks = np.asarray(x, dtype=float)[: h * fh, : w * fw].reshape(h, w, fh, fw)
+        return blocks.max(axis=(2, 3)) if mode == "max" else blocks.mean(axis=(2, 3))
+
+    return Mistake(
+        fn,
+        "your blocks are not the windows: reshape(H // f, W // f, f, f) keeps the cells in row order, so each "
+        "'block' holds f * f consecutive cells of the rows, not an f x f square. Reshape to "
+        "(H // f, f, W // f, f) and reduce axes 1 and 3.",
+        "reshaped_without_swap",
+    )
+
+
 def int_buffer(mode: str) -> Mistake:
     """An int output array: every value written into it loses its fraction (truncated toward 0)."""
     return Mistake(
