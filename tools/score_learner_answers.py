@@ -85,7 +85,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("fresh", "original"), default="fresh")
     parser.add_argument("--misses", action="store_true")
-    parser.add_argument("notebooks", nargs="*", type=int, default=[1, 2, 3, 4, 6, 8])
+    parser.add_argument("notebooks", nargs="*", type=int, default=[1, 2, 3, 4, 5, 6, 7, 8])
     args = parser.parse_args(argv)
     prefix = "fresh_ex" if args.set == "fresh" else "ex"
     modules = [

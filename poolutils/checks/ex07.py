@@ -75,6 +75,78 @@ def shift_consistency(model: object) -> float:
     return float(np.mean(agree))
 
 
+# The parts of a layer's configuration that make it a different layer (names and initialisers do not).
+_CONFIG_KEYS = (
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "dilation_rate",
+    "pool_size",
+    "units",
+    "activation",
+)
+
+
+def layer_keys(model: object) -> tuple[str, ...]:
+    """Each layer of ``model`` as a string of its type and configuration, a ReLU layer folded into the one before.
+
+    Two models written differently (``Conv2D(16, 3, activation="relu")`` or a
+    ``Conv2D`` then ``ReLU()``; ``pool_size=2`` or ``(2, 2)``) give the same keys.
+
+    Examples
+    --------
+    >>> layers = keras().layers
+    >>> x = inputs = keras().Input((8, 8, 1))
+    >>> x = layers.ReLU()(layers.Conv2D(4, 3, padding="same")(x))
+    >>> layer_keys(keras().Model(inputs, layers.Dense(2)(layers.Flatten()(x))))
+    ('Conv2D(activation=relu, dilation_rate=(1, 1), filters=4, kernel_size=(3, 3), padding=same, strides=(1, 1))', 'Flatten()', 'Dense(activation=linear, units=2)')
+    """
+    found: list[tuple[str, dict]] = []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "InputLayer":
+            continue
+        config = {k: v for k, v in layer.get_config().items() if k in _CONFIG_KEYS}
+        plain_relu = (
+            kind == "ReLU"
+            and not layer.get_config().get("max_value")
+            and not layer.get_config().get("negative_slope")
+        )
+        activation = "relu" if plain_relu else config.get("activation") if kind == "Activation" else None
+        if activation and found and found[-1][1].get("activation") == "linear":
+            found[-1][1]["activation"] = activation
+            continue
+        found.append((kind, config))
+    return tuple(
+        f"{kind}({', '.join(f'{k}={tuple(v) if isinstance(v, list) else v}' for k, v in sorted(config.items()))})"
+        for kind, config in found
+    )
+
+
+def layers_changed(keys: tuple[str, ...], start: tuple[str, ...]) -> int:
+    """How many layers were replaced, added or removed to get from ``start`` to ``keys`` (edit distance).
+
+    Examples
+    --------
+    >>> layers_changed(("Conv", "Pool", "GAP", "Dense"), ("Conv", "Pool", "Flatten", "Dense"))
+    1
+    >>> layers_changed(("Conv", "GAP", "Dense", "Dense"), ("Conv", "Pool", "Flatten", "Dense"))
+    2
+    """
+    row = list(range(len(start) + 1))
+    for i, key in enumerate(keys, start=1):
+        previous, row[0] = row[0], i
+        for j, other in enumerate(start, start=1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (key != other))
+    return row[-1]
+
+
+@cache
+def _flatten_keys(input_shape: tuple) -> tuple[str, ...]:
+    return layer_keys(build_model("max pool + flatten", input_shape))
+
+
 def summarise_model(model: object) -> dict:
     """What the checker needs to know about a model, as plain data (a summary comes back unchanged)."""
     if isinstance(model, dict) and "type" in model:
@@ -82,10 +154,17 @@ def summarise_model(model: object) -> dict:
     if not hasattr(model, "layers") or not hasattr(model, "output_shape"):
         return {"type": type(model).__name__}
     names = [type(layer).__name__ for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    keys = layer_keys(model)
+    start = _flatten_keys(tuple(model.input_shape[1:])) if len(model.input_shape) == 4 else ()
     return {
         "type": "Model",
         "name": str(model.name),
         "layers": tuple(names),
+        # Layers changed from 07's Flatten network for the same input (the exercise allows one).
+        "changed": layers_changed(keys, start),
+        "changes": list(
+            dict.fromkeys([k for k in keys if k not in start] + [f"no {k}" for k in start if k not in keys])
+        ),
         "input": tuple(model.input_shape),
         "output": tuple(model.output_shape),
         "convolutions": sum(name == "Conv2D" for name in names),
@@ -133,6 +212,12 @@ def _compare_model(expected: dict, got: object) -> str | None:
         )
     if got["convolutions"] < 3:
         return f"the model has {got['convolutions']} Conv2D layers; keep 07's three convolutions"
+    if got.get("changed", 2) > 1:
+        shown = "; ".join(got.get("changes", [])[:4]) or "the layers' order"
+        return (
+            f"the model differs from 07's Flatten network in {got.get('changed', 'several')} layers ({shown}); "
+            "change ONE layer and keep the others as they are"
+        )
     if got["params"] > expected["budget"]:
         return (
             f"the model has {got['params']} parameters, more than 07's Flatten model ({expected['budget']})"
@@ -193,6 +278,13 @@ check_shift_consistent_model = Check(
             "Dense(4). Replace the layer that remembers positions instead of adding to the head.",
             "extra_dense",
             test=model_summary_test(lambda got: got["layers"].count("Dense") > 1),
+        ),
+        Mistake(
+            None,
+            "more than one layer differs from 07's Flatten network (the sentence above lists them): the task "
+            "is to find the ONE layer that makes the prediction depend on where a feature is, and change only it.",
+            "several_changes",
+            test=model_summary_test(lambda got: got.get("changed", 2) > 1),
         ),
     ),
     hints=(

@@ -69,6 +69,16 @@ def model_functional_gap(input_shape):
     return keras.Model(inputs, keras.layers.Dense(4)(x), name="my_gap_net")
 
 
+def model_relu_layers_gap(input_shape):
+    x = inputs = keras.Input(input_shape)
+    for filters in (16, 32):
+        x = keras.layers.ReLU()(keras.layers.Conv2D(filters, (3, 3), padding="same")(x))
+        x = keras.layers.MaxPooling2D(pool_size=(2, 2))(x)
+    x = keras.layers.Activation("relu")(keras.layers.Conv2D(32, 3, padding="same")(x))
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    return keras.Model(inputs, keras.layers.Dense(4)(x))
+
+
 WRONG = [
     LearnerAnswer("7.1", (8192, 128), "no_biases", "forgot the biases"),
     LearnerAnswer("7.1", (4612, 132), "size_24", "used the 24x24 map"),
@@ -82,6 +92,9 @@ WRONG = [
     LearnerAnswer("7.3", model_no_convs, "dropped_convolutions", "global pooling straight on the image"),
     LearnerAnswer("7.3", model_bigger_pool_flatten, "flatten_kept", "bigger pooling windows, Flatten kept"),
     LearnerAnswer("7.3", model_avg_gap, "ready_made", "build_model('avg pool + GAP'): not a design"),
+    LearnerAnswer(
+        "7.3", model_functional_gap, "several_changes", "average pooling AND a GAP head: three layers"
+    ),
 ]
 
 RIGHT = [
@@ -90,5 +103,5 @@ RIGHT = [
     LearnerAnswer("7.2", "c", note="lower case"),
     LearnerAnswer("7.2", " C ", note="spaces"),
     LearnerAnswer("7.3", model_sequential_gmp, note="Sequential, global max pooling"),
-    LearnerAnswer("7.3", model_functional_gap, note="average pooling and a GAP head, written out"),
+    LearnerAnswer("7.3", model_relu_layers_gap, note="ReLU as layers of their own, a GAP head"),
 ]
