@@ -509,7 +509,9 @@ class Check:
                     "forbidden_library",
                 )
         if not self.isolate:
-            import keras  # noqa: F401  (loaded before the clock starts: the import takes seconds)
+            from poolutils.keras_check import keras
+
+            keras()  # loaded before the clock starts (the import takes seconds), without TensorFlow's log lines
         outcomes = collect_outcomes(answer, cases, limit, isolate=self.isolate, summarise=self.summarise)
         return self.judge(cases, outcomes)
 
@@ -615,6 +617,10 @@ class Check:
             self.kind == "choose"
         ):  # the reason of the chosen option, not the answer: the learner may try again
             details = []
+        elif (
+            self.kind == "design"
+        ):  # the expected summary is the reference design: the sentence says what fails
+            details = list(lines)
         if _same(expected, got):  # a right value in the wrong type: the sentence is about the type
             mistake, later = self._diagnose_later(cases, outcomes, index)
             details += later

@@ -12,6 +12,7 @@ instead of minutes.
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cache
 
 import numpy as np
@@ -142,6 +143,18 @@ def layers_changed(keys: tuple[str, ...], start: tuple[str, ...]) -> int:
     return row[-1]
 
 
+def _changes(keys: tuple[str, ...], start: tuple[str, ...]) -> list[str]:
+    """The layers added and removed, by type alone unless the same type is on both sides (then in full)."""
+    # Counted, not looked up: a third Conv2D(16) is a change even though the first one has 16 filters too.
+    extra, missing = Counter(keys) - Counter(start), Counter(start) - Counter(keys)
+    added, removed = [k for k in keys if extra[k]], [k for k in start if missing[k]]
+    kinds = {k.split("(")[0] for k in added} & {k.split("(")[0] for k in removed}
+    short = {k: k if k.split("(")[0] in kinds else k.split("(")[0] for k in added + removed}
+    return list(
+        dict.fromkeys([f"added {short[k]}" for k in added] + [f"removed {short[k]}" for k in removed])
+    )
+
+
 @cache
 def _flatten_keys(input_shape: tuple) -> tuple[str, ...]:
     return layer_keys(build_model("max pool + flatten", input_shape))
@@ -162,9 +175,7 @@ def summarise_model(model: object) -> dict:
         "layers": tuple(names),
         # Layers changed from 07's Flatten network for the same input (the exercise allows one).
         "changed": layers_changed(keys, start),
-        "changes": list(
-            dict.fromkeys([k for k in keys if k not in start] + [f"no {k}" for k in start if k not in keys])
-        ),
+        "changes": _changes(keys, start),
         "input": tuple(model.input_shape),
         "output": tuple(model.output_shape),
         "convolutions": sum(name == "Conv2D" for name in names),
@@ -213,7 +224,7 @@ def _compare_model(expected: dict, got: object) -> str | None:
     if got["convolutions"] < 3:
         return f"the model has {got['convolutions']} Conv2D layers; keep 07's three convolutions"
     if got.get("changed", 2) > 1:
-        shown = "; ".join(got.get("changes", [])[:4]) or "the layers' order"
+        shown = ", ".join(got.get("changes", [])[:4]) or "the layers' order"
         return (
             f"the model differs from 07's Flatten network in {got.get('changed', 'several')} layers ({shown}); "
             "change ONE layer and keep the others as they are"

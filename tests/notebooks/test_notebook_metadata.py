@@ -47,3 +47,13 @@ def test_stored_metadata_is_what_jupyterlab_writes(path: Path):
             assert set(cell.metadata) <= KEEP_CELL_METADATA, (
                 f"{path.name}: cell metadata {dict(cell.metadata)}"
             )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_stored_output_is_a_log_line_on_stderr(path: Path):
+    # A learner reads stderr as an error (JupyterLab paints it red), and TensorFlow's start-up lines
+    # carry a timestamp that changes on every run: every import of Keras goes through keras_check.keras().
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            assert output.get("name") != "stderr", f"{path.name} cell {index}: {output.get('text', '')[:200]!r}"
