@@ -668,6 +668,8 @@ class Check:
         again = f"run {self.name}(...) again"
         if mistake is not None:
             return f"Next: fix that in your answer and {again}."
+        if self.kind == "design":  # no values to compare: the sentence above names what fails
+            return f"Next: change what the sentence above names and {again}; stuck? run hint(1)."
         if self.hints:
             return "Next: find the first value where you leave Keras' answer above; stuck? run hint(1)."
         return f"Next: compare your answer with Keras' values above and {again}."

@@ -164,8 +164,11 @@ def summarise_model(model: object) -> dict:
     """What the checker needs to know about a model, as plain data (a summary comes back unchanged)."""
     if isinstance(model, dict) and "type" in model:
         return model
-    if not hasattr(model, "layers") or not hasattr(model, "output_shape"):
+    if not hasattr(model, "layers"):
         return {"type": type(model).__name__}
+    if not getattr(model, "built", True) or not model.inputs:
+        # A Sequential without an Input layer has no shapes until it is called.
+        return {"type": "unbuilt " + type(model).__name__}
     names = [type(layer).__name__ for layer in model.layers if type(layer).__name__ != "InputLayer"]
     keys = layer_keys(model)
     start = _flatten_keys(tuple(model.input_shape[1:])) if len(model.input_shape) == 4 else ()
@@ -212,6 +215,11 @@ def _model_oracle(input_shape: tuple) -> dict:
 
 
 def _compare_model(expected: dict, got: object) -> str | None:
+    if isinstance(got, dict) and str(got.get("type", "")).startswith("unbuilt"):
+        return (
+            f"returned an {got['type']} model: it has no input shape yet; start it with "
+            "keras.Input(input_shape) (as its first layer, or with keras.Model(inputs, outputs))"
+        )
     if not isinstance(got, dict) or got.get("type") != "Model":
         kind = got.get("type") if isinstance(got, dict) else type(got).__name__
         return f"returned a {kind}; return a Keras model"
