@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import ClearOutputPreprocessor
 
 from poolutils.checks.core import GRADING_ENV, TIME_LIMIT, Outcome
 from poolutils.checks.runner import from_json
@@ -121,9 +122,7 @@ def cleared(text: str) -> nbformat.NotebookNode:
     []
     """
     nb = nbformat.reads(text, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
+    ClearOutputPreprocessor().preprocess(nb, {})  # as tools/make_exercises.py clears the exercises
     return nb
 
 
