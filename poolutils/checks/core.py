@@ -249,8 +249,9 @@ class Report:
         return None
 
     def __str__(self) -> str:
-        # The result line stays one line: parse_results and the grader read it.
-        return "\n".join([self.line, *(_wrap(d, "   ") for d in self.details)])
+        # A renderer breaks long lines anywhere (JupyterLab cut "windo/w's"), so every line is wrapped here;
+        # the result line's continuations are indented by two spaces, which parse_results joins back.
+        return "\n".join([_wrap(self.line, ""), *(_wrap(d, "   ") for d in self.details)])
 
 
 #: Feedback lines are wrapped at this width, on word boundaries.
@@ -774,7 +775,9 @@ class Check:
             raise ValueError(
                 f"`level` must be an int from 1 to {len(self.hints)}. Received: level={level!r}."
             )
-        print(f"Hint {level}/{len(self.hints)} for Exercise {self.exercise}: {self.hints[level - 1]}")
+        print(
+            _wrap(f"Hint {level}/{len(self.hints)} for Exercise {self.exercise}: {self.hints[level - 1]}", "")
+        )
 
     def solution(self) -> None:
         """Print the reference solution: a function's code, or the value to bind."""
@@ -990,5 +993,8 @@ def parse_results(text: str) -> dict[str, tuple[Status, str]]:
     --------
     >>> parse_results("✅ Exercise 1.2 (output_size): correct on all 9 cases, same as Keras.\\n   x")
     {'1.2': (<Status.PASSED: '✅'>, 'correct on all 9 cases, same as Keras.')}
+    >>> parse_results("⏳ Exercise 7.3 (model): not attempted yet (the stub\\n  still raises NotImplementedError).")
+    {'7.3': (<Status.NOT_ATTEMPTED: '⏳'>, 'not attempted yet (the stub still raises NotImplementedError).')}
     """
-    return {m.group(2): (Status(m.group(1)), m.group(4)) for m in RESULT_LINE.finditer(text)}
+    joined = re.sub(r"\n  (?=\S)", " ", text)  # a wrapped result line (see Report.__str__)
+    return {m.group(2): (Status(m.group(1)), m.group(4)) for m in RESULT_LINE.finditer(joined)}

@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from poolutils.checks import Status, checks_for_notebook, help, hint, lessons, solution
-from poolutils.checks.core import LINE_WIDTH, forbidden_call
+from poolutils.checks.core import LINE_WIDTH, forbidden_call, parse_results
 from poolutils.checks.ex02 import check_cells_3x3_same, check_predicted_negative, check_why_clip
+from poolutils.checks.ex07 import check_shift_consistent_model
 from poolutils.checks.values import PoolSetting, grid_mistakes, pooling_grid_mistakes
 
 ROOT = Path(__file__).parents[2]
@@ -102,11 +103,21 @@ def test_named_mistakes_link_to_their_lesson():
 
 def test_feedback_wraps_on_word_boundaries():
     report = check_cells_3x3_same.evaluate([[8, 9], [0, 0]])
-    words = set(re.findall(r"[\w']+", " ".join(report.details)))
-    for line in str(report).splitlines()[1:]:
+    words = set(re.findall(r"[\w']+", " ".join([report.line, *report.details])))
+    for line in str(report).splitlines():
         assert len(line) <= LINE_WIDTH or " " not in line.strip(), line
-    wrapped = " ".join(line.strip() for line in str(report).splitlines()[1:])
+    wrapped = " ".join(line.strip() for line in str(report).splitlines())
     assert set(re.findall(r"[\w']+", wrapped)) == words
+
+
+def test_a_long_result_line_and_a_hint_wrap_and_parse_back(capsys):
+    report = check_shift_consistent_model.evaluate(lambda input_shape: "a model")
+    assert len(report.line) > LINE_WIDTH
+    assert all(len(line) <= LINE_WIDTH for line in str(report).splitlines())
+    assert parse_results(str(report)) == {"7.3": (report.status, report.message)}
+    check_shift_consistent_model.hint(1)
+    printed = capsys.readouterr().out
+    assert all(len(line) <= LINE_WIDTH for line in printed.splitlines()) and printed.count("\n") > 1
 
 
 def test_hint_and_solution_refer_to_the_last_exercise_checked(capsys):

@@ -56,4 +56,6 @@ def test_no_stored_output_is_a_log_line_on_stderr(path: Path):
     nb = nbformat.read(path, as_version=4)
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
-            assert output.get("name") != "stderr", f"{path.name} cell {index}: {output.get('text', '')[:200]!r}"
+            assert output.get("name") != "stderr", (
+                f"{path.name} cell {index}: {output.get('text', '')[:200]!r}"
+            )
