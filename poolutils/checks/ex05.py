@@ -128,10 +128,10 @@ check_pool_photo = Check(
         ),
         Mistake(
             lambda image, mode, f: (
-                m._sum_only.fn(image, f, f, "valid") if mode == "avg" else pool_photo(image, mode, f)
+                m.summed.fn(image, f, f, "valid") if mode == "avg" else pool_photo(image, mode, f)
             ),
-            m._sum_only.diagnosis,
-            m._sum_only.key,
+            m.summed.diagnosis,
+            m.summed.key,
         ),
         _on_photo(m.partial_window_kept),
         _on_photo(m.reshaped_without_swap),
@@ -502,24 +502,13 @@ def _blur_pool_cases() -> list[Case]:
     ]
 
 
-def _blur_stride_2(image: np.ndarray, kernel: np.ndarray, shape: tuple[int, int] | None = None) -> np.ndarray:
+def _blur(image: np.ndarray, kernel: np.ndarray, stride: int = 2) -> np.ndarray:
+    """The weighted sum of every kernel-sized block of ``image`` starting at a multiple of ``stride``."""
     size = kernel.shape[0]
-    out = np.empty(shape or ((image.shape[0] - size) // 2 + 1, (image.shape[1] - size) // 2 + 1))
-    for pos in np.ndindex(*out.shape):
-        i, j = 2 * pos[0], 2 * pos[1]
-        out[pos] = np.sum(image[i : i + size, j : j + size] * kernel)
-    return out
-
-
-def _blur(image: np.ndarray, kernel: np.ndarray, stride: int) -> np.ndarray:
-    size = kernel.shape[0]
+    if min(image.shape) < size:  # no whole block: an empty map (a mistake's output may be this small)
+        return np.empty(tuple(max((n - size) // stride + 1, 0) for n in image.shape))
     windows = np.lib.stride_tricks.sliding_window_view(image, (size, size))[::stride, ::stride]
     return np.einsum("ijkl,kl->ij", windows, kernel)
-
-
-def _window_means(fmap: np.ndarray) -> np.ndarray:
-    fmap = np.asarray(fmap, dtype=float)
-    return (fmap[:-1, :-1] + fmap[:-1, 1:] + fmap[1:, :-1] + fmap[1:, 1:]) / 4
 
 
 def _scaled(truth: object, got: object) -> bool:
@@ -532,9 +521,10 @@ def _scaled(truth: object, got: object) -> bool:
     return not np.isclose(ratio, 1) and ratio != 0 and bool(np.allclose(got, ratio * truth))
 
 
-def _peaks(fmap: np.ndarray) -> np.ndarray:
-    fmap = np.asarray(fmap, dtype=float)
-    return np.maximum(np.maximum(fmap[:-1, :-1], fmap[:-1, 1:]), np.maximum(fmap[1:, :-1], fmap[1:, 1:]))
+def _peaks(fmap: np.ndarray, reduce: str = "max") -> np.ndarray:
+    """Every 2x2 window (stride 1) of ``fmap`` reduced by ``reduce``: 'max' (blur pooling's first step) or 'mean'."""
+    windows = np.lib.stride_tricks.sliding_window_view(np.asarray(fmap, dtype=float), (2, 2))
+    return getattr(windows, reduce)(axis=(2, 3))
 
 
 check_blur_pool2d = Check(
@@ -547,11 +537,10 @@ check_blur_pool2d = Check(
     mistakes=(
         Mistake(
             key="blur_without_max",
-            fn=lambda f: _blur_stride_2(
-                np.asarray(f, dtype=float),
-                np.outer(BINOMIAL, BINOMIAL),
-                ((f.shape[0] - 4) // 2 + 1, (f.shape[1] - 4) // 2 + 1),
-            ),
+            # cropped to the right answer's size, so the values are compared
+            fn=lambda f: _blur(np.asarray(f, dtype=float), np.outer(BINOMIAL, BINOMIAL))[
+                : (f.shape[0] - 4) // 2 + 1, : (f.shape[1] - 4) // 2 + 1
+            ],
             diagnosis="you blurred the map itself: first take the max over every 2x2 window with stride 1, "
             "then blur that map of peaks.",
         ),
@@ -563,13 +552,13 @@ check_blur_pool2d = Check(
         ),
         Mistake(
             key="box_blur",
-            fn=lambda f: _blur_stride_2(_peaks(f), np.full((3, 3), 1 / 9)),
+            fn=lambda f: _blur(_peaks(f), np.full((3, 3), 1 / 9)),
             diagnosis="you blurred with a flat 3x3 box (1/9 each); the binomial kernel weighs the centre "
             "most: outer([1, 2, 1], [1, 2, 1]) / 16.",
         ),
         Mistake(
             key="odd_subsampling",
-            fn=lambda f: _blur_stride_2(_peaks(f)[1:, 1:], np.outer(BINOMIAL, BINOMIAL)),
+            fn=lambda f: _blur(_peaks(f)[1:, 1:], np.outer(BINOMIAL, BINOMIAL)),
             diagnosis="you kept the odd positions: the blurred windows start at rows and columns 0, 2, 4, ... of "
             "the map of peaks.",
         ),
@@ -580,7 +569,7 @@ check_blur_pool2d = Check(
         ),
         Mistake(
             key=m.running_max_from_zero.key,
-            fn=lambda f: _blur_stride_2(np.maximum(_peaks(f), 0), np.outer(BINOMIAL, BINOMIAL)),
+            fn=lambda f: _blur(np.maximum(_peaks(f), 0), np.outer(BINOMIAL, BINOMIAL)),
             diagnosis=m.running_max_from_zero.diagnosis,
         ),
         Mistake(
@@ -591,13 +580,13 @@ check_blur_pool2d = Check(
         ),
         Mistake(
             key="max_subsampled",
-            fn=lambda f: _blur_stride_2(_peaks(f)[::2, ::2], np.outer(BINOMIAL, BINOMIAL)),
+            fn=lambda f: _blur(_peaks(f)[::2, ::2], np.outer(BINOMIAL, BINOMIAL)),
             diagnosis="your 2x2 max already subsamples (stride 2): that is the aliasing step Zhang removes. Take "
             "the max over EVERY 2x2 window (stride 1), then let the blur subsample.",
         ),
         Mistake(
             key="averaged",
-            fn=lambda f: _blur_stride_2(_window_means(f), np.outer(BINOMIAL, BINOMIAL)),
+            fn=lambda f: _blur(_peaks(f, "mean"), np.outer(BINOMIAL, BINOMIAL)),
             diagnosis="you averaged each 2x2 window; the first step takes its MAX (stride 1), then the blur "
             "averages.",
         ),

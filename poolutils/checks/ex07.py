@@ -108,13 +108,12 @@ def layer_keys(model: object) -> tuple[str, ...]:
         kind = type(layer).__name__
         if kind == "InputLayer":
             continue
-        config = {k: v for k, v in layer.get_config().items() if k in _CONFIG_KEYS}
-        plain_relu = (
-            kind == "ReLU"
-            and not layer.get_config().get("max_value")
-            and not layer.get_config().get("negative_slope")
-        )
-        activation = "relu" if plain_relu else config.get("activation") if kind == "Activation" else None
+        full = layer.get_config()
+        config = {k: v for k, v in full.items() if k in _CONFIG_KEYS}
+        if kind == "ReLU":
+            activation = None if full.get("max_value") or full.get("negative_slope") else "relu"
+        else:
+            activation = config.get("activation") if kind == "Activation" else None
         if activation and found and found[-1][1].get("activation") == "linear":
             found[-1][1]["activation"] = activation
             continue

@@ -557,9 +557,7 @@ def _patterns(mode: str) -> tuple[Mistake, ...]:
 
 def map_2x2_mistakes(mode: str) -> tuple[Mistake, ...]:
     """The mistakes of 2x2, stride 2, 'valid' pooling of one map (Exercises 2.1 and 3.1)."""
-    specific = (
-        (running_max_from_zero,) if mode == "max" else (floor_division, _sum_only, _half_divisor, _median)
-    )
+    specific = (running_max_from_zero,) if mode == "max" else (floor_division, summed, _half_divisor, _median)
     found = (
         height_width_swapped(mode),
         partial_window_kept(mode),
@@ -583,7 +581,7 @@ def _median(x: np.ndarray, f: Any, s: Any, p: str) -> np.ndarray:
 
 
 @mistake("summed", "you summed each window without dividing by its number of cells.")
-def _sum_only(x: np.ndarray, f: Any, s: Any, p: str) -> np.ndarray:
+def summed(x: np.ndarray, f: Any, s: Any, p: str) -> np.ndarray:
     return _right(x, f, s, p, "avg") * np.prod(np.broadcast_to(f, (2,)))
 
 
