@@ -60,10 +60,13 @@ lab: setup
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) \
 		--LabApp.default_url=/lab/tree/$(LANDING) $(ALLOW_ROOT)
 
-## test: the whole suite, serially: unit tests, doctests, strict nbval, the browser and Binder replays
-# Unbuffered: a log cut short (CI's time limit) still shows the test that was running.
+## test: the whole suite on every core: unit tests, doctests, strict nbval, the browser and Binder replays
+# One pytest-xdist worker per core, at most 4 (each may load TensorFlow); the root conftest says
+# which tests must share a worker. Unbuffered: a log cut short (CI's time limit) still shows the
+# test that was running. TEST_JOBS=0 runs everything in one process.
+TEST_JOBS ?= auto
 test: setup-test browser-deps sandbox-deps
-	PYTHONUNBUFFERED=1 $(BIN)/python -m pytest
+	PYTHONUNBUFFERED=1 $(BIN)/python -m pytest -n $(TEST_JOBS) --maxprocesses=4
 
 ## test-fast: everything but the real-browser suite and the Binder replay
 test-fast: setup-test

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from poolutils import weight_cache
 from poolutils._validation import (
     MAX_ARRAY_CELLS,
     MAX_AXIS_CELLS,
@@ -366,6 +367,13 @@ def train_and_evaluate(
         Print one line when the network is trained and measured: its name,
         the seed, the seconds it took and its test accuracy.
 
+    Notes
+    -----
+    When the environment variable ``POOLUTILS_WEIGHT_CACHE`` names a folder
+    (the test suite sets it), a network already trained there with the same
+    inputs, code and TensorFlow settings is loaded instead of trained again
+    (:mod:`poolutils.weight_cache`); the measuring is always done.
+
     Returns
     -------
     model : keras.Model
@@ -411,7 +419,12 @@ def train_and_evaluate(
         loss=k.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
-    model.fit(*train, epochs=epochs, batch_size=64, verbose=0, shuffle=True)
+    reused = weight_cache.fit_or_load(
+        model,
+        [variant, seed, epochs],
+        train,
+        lambda: model.fit(*train, epochs=epochs, batch_size=64, verbose=0, shuffle=True),
+    )
     canvases, labels = test
     shifted = {
         s: float(
@@ -430,7 +443,11 @@ def train_and_evaluate(
     }
     if verbose:
         seconds = time.perf_counter() - started
-        print(f"{variant:<18} seed {seed}: {seconds:5.1f} s, test accuracy {row['test_acc']:.2f}", flush=True)
+        loaded = ", weights of an earlier run (weight_cache)" if reused else ""
+        print(
+            f"{variant:<18} seed {seed}: {seconds:5.1f} s, test accuracy {row['test_acc']:.2f}{loaded}",
+            flush=True,
+        )
     return model, row
 
 

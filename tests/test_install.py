@@ -21,7 +21,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 # The course's design: what a learner runs (README "Two commands").
 RUNTIME = {"jupyterlab", "numpy", "matplotlib", "ipywidgets", "nbval", "keras", "ipykernel"}
-TEST_TOOLS = {"hypothesis", "ruff", "playwright", "pyyaml", "pytest-timeout"}
+TEST_TOOLS = {"hypothesis", "ruff", "playwright", "pyyaml", "pytest-timeout", "pytest-xdist", "execnet"}
 LANDING = "notebooks/00_start_here.ipynb"
 
 

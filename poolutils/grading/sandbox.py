@@ -49,6 +49,18 @@ WATCH_INTERVAL = 0.2
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 
 
+def uid_block(pid: int) -> range:
+    """The user ids the kernels of the grader with process id ``pid`` run under.
+
+    Examples
+    --------
+    >>> uid_block(1234)
+    range(334000, 335000)
+    """
+    first = FIRST_UID + (pid % 1000) * UIDS_PER_GRADER
+    return range(first, first + UIDS_PER_GRADER)
+
+
 @dataclass(frozen=True)
 class Sandbox:
     """How kernels are contained in this run.
@@ -58,19 +70,19 @@ class Sandbox:
     visible : tuple of Path
         The folders a kernel sees besides the system's (:data:`SYSTEM`), read-only:
         the Python environment (see :func:`python_folders`).
+    uids : range
+        The user ids this run's kernels get, one each (:func:`uid_block` of this process).
     """
 
     visible: tuple[Path, ...] = ()
-    first_uid: int = field(default_factory=lambda: FIRST_UID + (os.getpid() % 1000) * UIDS_PER_GRADER)
+    uids: range = field(default_factory=lambda: uid_block(os.getpid()))
     _uids: list[int] = field(default_factory=list, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     def acquire_uid(self) -> int:
         """A user id no running kernel of this run has."""
         with self._lock:
-            uid = next(
-                u for u in range(self.first_uid, self.first_uid + UIDS_PER_GRADER) if u not in self._uids
-            )
+            uid = next(u for u in self.uids if u not in self._uids)
             self._uids.append(uid)
             return uid
 

@@ -27,13 +27,23 @@ def grade(
     """``python -m poolutils.grade ARGS`` with ``lib``'s poolutils, output captured as text.
 
     ``env`` adds to (or overrides) the grader's environment, e.g. another HOME.
+    The result also carries the grader's ``pid``: its kernels ran under
+    ``sandbox.uid_block(pid)``, which no other grader on the machine uses.
     """
-    return subprocess.run(
+    with subprocess.Popen(
         [sys.executable, "-m", "poolutils.grade", *args],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         errors="backslashreplace",
         cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(lib), **(env or {})},
-        timeout=timeout,
-    )
+    ) as grader:
+        try:
+            stdout, stderr = grader.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            grader.kill()
+            raise
+    done = subprocess.CompletedProcess(grader.args, grader.returncode, stdout, stderr)
+    done.pid = grader.pid
+    return done
