@@ -70,7 +70,7 @@ test: setup-test browser-deps sandbox-deps
 
 ## test-fast: everything but the real-browser suite and the Binder replay
 test-fast: setup-test
-	$(BIN)/python -m pytest -m "not browser and not binder"
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --maxprocesses=4 -m "not browser and not binder"
 
 ## notebooks: re-run every notebook and store normalised outputs (then regenerate the exercises)
 notebooks: setup

@@ -7,7 +7,9 @@ Each argument of each function has a role (an array, a size, a shape, an
 option). For every role there is a list of bad values; each bad value is
 passed to every function in place of each argument of that role, one at a
 time, with every other argument valid. The call must raise ValueError or
-TypeError within a second, and the message must name the argument as the
+TypeError within a second of this thread's CPU time (the work done before
+refusing, however busy the machine is: ``make test`` runs a worker per core
+beside TensorFlow's threads), and the message must name the argument as the
 caller passed it, echo what was received and say what is allowed. Values
 that are fine (big-endian arrays, 0-d integer arrays as sizes) must give the
 same result as their plain equivalents, and no function may modify its input.
@@ -448,10 +450,10 @@ def test_bad_argument_gets_a_sentence_at_once(request, fname, name, value):
         request.getfixturevalue("keras")  # import TensorFlow outside the timed call
     func, kwargs = _valid_kwargs(fname)
     kwargs[name] = value
-    start = time.perf_counter()
+    start = time.thread_time()
     with pytest.raises((ValueError, TypeError)) as info:
         func(**kwargs)
-    seconds = time.perf_counter() - start
+    seconds = time.thread_time() - start
     message = str(info.value)
     assert type(info.value) in (ValueError, TypeError), f"{type(info.value).__name__}: {message}"
     assert seconds < 1.0, f"took {seconds:.1f} s to refuse"
@@ -532,10 +534,10 @@ def test_int64_overflow_is_refused_not_wrapped(call):
     ],
 )
 def test_work_beyond_the_limit_is_refused_at_once(call):
-    start = time.perf_counter()
+    start = time.thread_time()
     with pytest.raises(ValueError, match="at most") as info:
         call()
-    assert time.perf_counter() - start < 1.0
+    assert time.thread_time() - start < 1.0
     assert "16,777,216" in str(info.value)  # the limit, named
 
 
@@ -544,22 +546,22 @@ def test_huge_same_windows_answer_at_once_and_match_keras(keras):
     x = RNG.standard_normal((2, 7, 3)).astype(np.float32)
     dy = np.ones((2, 1, 3), dtype=np.float32)
     for kind in ("max", "avg"):
-        start = time.perf_counter()
+        start = time.thread_time()
         ours = getattr(pu, f"{kind}_pool")(x, 10**6, padding="same")
         grad = (
             pu.max_pool_backward(dy, x, 10**6, padding="same")
             if kind == "max"
             else pu.avg_pool_backward(dy, x.shape, 10**6, padding="same")
         )
-        assert time.perf_counter() - start < 1.0
+        assert time.thread_time() - start < 1.0
         np.testing.assert_allclose(
             ours, keras_check.keras_pool(kind, x, pool_size=10**6, padding="same"), rtol=1e-6
         )
         theirs = keras_check.keras_pool_gradient(kind, x, dy, pool_size=10**6, padding="same")
         np.testing.assert_allclose(grad, theirs, rtol=1e-6)
-    start = time.perf_counter()
+    start = time.thread_time()
     geometry = pu.pool_windows((7,), 2**31 - 1, 1, padding="same")
-    assert geometry.output_shape == (7,) and time.perf_counter() - start < 1.0
+    assert geometry.output_shape == (7,) and time.thread_time() - start < 1.0
 
 
 def _sizes_equal(a, b):
@@ -679,10 +681,10 @@ def test_ragged_nested_lists_are_named(ragged):
 )
 def test_the_other_modules_refuse_work_beyond_their_limits_at_once(call, limit):
     """Outside the core, each limit is named too, and refused before any loop or allocation."""
-    start = time.perf_counter()
+    start = time.thread_time()
     with pytest.raises(ValueError) as info:
         call()
-    assert time.perf_counter() - start < 1.0
+    assert time.thread_time() - start < 1.0
     assert limit in str(info.value) and str(info.value).count("Received:") == 1, str(info.value)
 
 

@@ -81,6 +81,7 @@ def test_make_test_installs_both_sets_and_runs_everything(tmp_path):
     assert "install_chromium.sh" in done.stdout
     pytest_line = next(line for line in done.stdout.splitlines() if "-m pytest" in line)
     assert " -m " not in pytest_line.split("-m pytest", 1)[1], "make test must not deselect markers"
+    assert " -n auto --maxprocesses=4" in pytest_line  # one worker per core (tests/test_work_units.py)
     fast = make("-n", "test-fast", venv=tmp_path / "venv").stdout
     assert "not browser and not binder" in fast
 

@@ -77,7 +77,8 @@ def drawn_class(size: int, seed: int) -> dict[str, tuple[set[str] | None, set[st
     profiles = {}
     for k in range(size):
         before = {n for n in names if rng.random() < 0.3}
-        after = {n for n in before if rng.random() < 0.3} | {n for n in names if rng.random() < 0.03}
+        # Sorted: a set iterates in an order that changes with each process's string hash seed.
+        after = {n for n in sorted(before) if rng.random() < 0.3} | {n for n in names if rng.random() < 0.03}
         draw = rng.random()
         profiles[f"learner{k:02d}"] = (None if draw > 14 / 15 else before, None if draw < 0.1 else after)
     return profiles
