@@ -71,8 +71,9 @@ def work_unit(nodeid: str) -> str:
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, which `pytest` alone does not load
 def pytest_xdist_make_scheduler(config, log):
-    # pytest-xdist's own --dist loadgroup reads marks through Node._nodeid, which pytest 9 no
-    # longer uses: the grouping is done here, on node ids, by a scheduler that sends whole units.
+    # pytest-xdist's own --dist loadgroup passes groups by rewriting Node._nodeid, which pytest 9.2
+    # no longer reads (pytest-xdist issue #1386, open): the grouping is done here instead, on node
+    # ids, by a scheduler that sends whole units.
     from xdist.scheduler import LoadScopeScheduling
 
     class ByWorkUnit(LoadScopeScheduling):
