@@ -26,12 +26,15 @@ def pytest_configure(config):
         return
     folder = tempfile.mkdtemp(prefix="poolutils-weights-")
     os.environ[weight_cache.ENV] = folder
-    config.add_cleanup(
-        lambda: (shutil.rmtree(folder, ignore_errors=True), os.environ.pop(weight_cache.ENV, None))
-    )
+
+    def remove() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(weight_cache.ENV, None)
+
+    config.add_cleanup(remove)
 
 
-# The work units that take longest, longest first (seconds on 2 idle cores, from a CI log). Under
+# The work units that take longest, longest first (as measured in a CI log on 2 cores). Under
 # `make test` (pytest-xdist) the workers take units in collection order: starting with these lets
 # the short ones fill in around them, so the workers finish together instead of one running
 # notebook 07's perturbation replay alone at the end.

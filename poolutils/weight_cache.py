@@ -79,12 +79,12 @@ def folder() -> Path | None:
 
 def key(parts: Sequence[object], arrays: Sequence[np.ndarray]) -> str:
     """A hex digest of ``parts`` (their reprs), ``arrays`` (bytes, dtype, shape) and this machine's settings."""
-    digest = hashlib.sha256()
     import tensorflow as tf  # after keras(), which quiets it
 
     from poolutils import cnn
     from poolutils.keras_check import keras
 
+    digest = hashlib.sha256()
     machine = [tf.__version__, keras().__version__, sorted(os.sched_getaffinity(0))]
     machine += [os.environ.get(name) for name in SETTINGS]
     for part in (*parts, *machine, Path(cnn.__file__).read_bytes()):
