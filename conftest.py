@@ -6,7 +6,7 @@ import tempfile
 
 import pytest
 
-from poolutils import weight_cache
+from poolutils import training_cache
 
 # TensorFlow runs in its default configuration (oneDNN on) everywhere; its start-up
 # lines are silenced where it is imported, in poolutils.keras_check.keras().
@@ -19,17 +19,18 @@ def pytest_collectstart(collector):
 
 
 def pytest_configure(config):
-    # One weight cache per test run (poolutils.weight_cache): JupyterLab's run of notebook 07
-    # loads the networks strict nbval trained under the same settings. Workers of pytest-xdist
-    # and the perturbation replay's child runs inherit the variable; the run that made it removes it.
-    if os.environ.get(weight_cache.ENV):
+    # One training cache per test run (poolutils.training_cache): of strict nbval and JupyterLab,
+    # the second run of notebook 07 loads the networks and rows the first trained and measured.
+    # Workers of pytest-xdist and the perturbation replay's child runs inherit the variable; the
+    # run that made it removes it.
+    if os.environ.get(training_cache.ENV):
         return
-    folder = tempfile.mkdtemp(prefix="poolutils-weights-")
-    os.environ[weight_cache.ENV] = folder
+    folder = tempfile.mkdtemp(prefix="poolutils-training-")
+    os.environ[training_cache.ENV] = folder
 
     def remove() -> None:
         shutil.rmtree(folder, ignore_errors=True)
-        os.environ.pop(weight_cache.ENV, None)
+        os.environ.pop(training_cache.ENV, None)
 
     config.add_cleanup(remove)
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from poolutils import weight_cache
+from poolutils import training_cache
 from poolutils._validation import (
     MAX_ARRAY_CELLS,
     MAX_AXIS_CELLS,
@@ -369,10 +369,10 @@ def train_and_evaluate(
 
     Notes
     -----
-    When the environment variable ``POOLUTILS_WEIGHT_CACHE`` names a folder
-    (the test suite sets it), a network already trained there with the same
-    inputs, code and TensorFlow settings is loaded instead of trained again
-    (:mod:`poolutils.weight_cache`); the measuring is always done.
+    When the environment variable ``POOLUTILS_TRAINING_CACHE`` names a folder
+    (the test suite sets it), a network already trained and measured there
+    with the same inputs, code and TensorFlow settings is loaded with its row
+    instead of being trained and measured again (:mod:`poolutils.training_cache`).
 
     Returns
     -------
@@ -419,31 +419,38 @@ def train_and_evaluate(
         loss=k.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
-    reused = weight_cache.fit_or_load(
+    trained_before = training_cache.fit_or_load(
         model,
         [variant, seed, epochs],
         train,
         lambda: model.fit(*train, epochs=epochs, batch_size=64, verbose=0, shuffle=True),
     )
     canvases, labels = test
-    shifted = {
-        s: float(
-            np.mean([_accuracy(model, shift_crops(canvases, r, c, margin), labels) for r, c in _moves(s)])
-        )
-        for s in shifts
-    }
-    row = {
-        "variant": variant,
-        "seed": seed,
-        "params": sum(int(np.prod(w.shape)) for w in model.trainable_weights),
-        "head_params": model.get_layer("logits").count_params(),
-        "test_acc": _accuracy(model, shift_crops(canvases, 0, 0, margin), labels),
-        "shifted_acc": shifted,
-        **shift_pairs(model, canvases, labels, margin, seed=seed),
-    }
+
+    def measure() -> dict[str, Any]:
+        shifted = {
+            s: float(
+                np.mean([_accuracy(model, shift_crops(canvases, r, c, margin), labels) for r, c in _moves(s)])
+            )
+            for s in shifts
+        }
+        return {
+            "variant": variant,
+            "seed": seed,
+            "params": sum(int(np.prod(w.shape)) for w in model.trainable_weights),
+            "head_params": model.get_layer("logits").count_params(),
+            "test_acc": _accuracy(model, shift_crops(canvases, 0, 0, margin), labels),
+            "shifted_acc": shifted,
+            **shift_pairs(model, canvases, labels, margin, seed=seed),
+        }
+
+    row, measured_before = training_cache.measure_or_load(
+        [variant, seed, epochs, shifts], (*train, *test), measure
+    )
     if verbose:
         seconds = time.perf_counter() - started
-        loaded = ", weights of an earlier run (weight_cache)" if reused else ""
+        done = ["trained"] * trained_before + ["measured"] * measured_before
+        loaded = f", {' and '.join(done)} by an earlier run (training_cache)" if done else ""
         print(
             f"{variant:<18} seed {seed}: {seconds:5.1f} s, test accuracy {row['test_acc']:.2f}{loaded}",
             flush=True,
