@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from poolutils.quiz import form
 from poolutils.shapes import pool_output_size
 from poolutils.widgets._ui import STATIC_TEXT
 
@@ -183,10 +184,8 @@ def test_jupyterlab_news_prompt_is_turned_off(lab: Lab):
     assert plugin["schema"]["properties"]["fetchNews"]["default"] == "false"
 
 
-def test_max_pooling_stepper(page, lab: Lab, screenshots: Path):
-    name = "02_max_pooling.ipynb"
-    open_notebook(page, lab, name)
-    assert_clean_run(page, run_all(page))
+def try_max_pooling_stepper(page, screenshots: Path) -> None:
+    """Move the stepper one window on: its readout and picture change."""
     widget = page.locator(".pool-widget", has=page.locator(".pool-position")).first
     widget.locator("img").first.wait_for()
     shoot(page, widget, screenshots / "02_max_pooling.png")
@@ -204,10 +203,8 @@ def test_max_pooling_stepper(page, lab: Lab, screenshots: Path):
     shoot(page, widget, screenshots / "02_max_pooling_moved.png")
 
 
-def test_output_size_calculator(page, lab: Lab, screenshots: Path):
-    name = "01_output_size.ipynb"
-    open_notebook(page, lab, name)
-    assert_clean_run(page, run_all(page))
+def try_output_size_calculator(page, screenshots: Path) -> None:
+    """Raise the stride: the calculator shows the output size pool_output_size gives, and a new picture."""
     widget = page.locator(".pool-widget", has=page.locator(".output-size")).first
     widget.locator("img").first.wait_for()
     shoot(page, widget, screenshots / "01_output_size.png")
@@ -234,6 +231,38 @@ def test_output_size_calculator(page, lab: Lab, screenshots: Path):
     shoot(page, widget, screenshots / "01_output_size_moved.png")
 
 
+def answer_the_quiz(page, screenshots: Path) -> None:
+    """Click a wrong option, then the right one: each gives its sentence and updates the answers line."""
+    quiz = page.locator(".pool-quiz")
+    expect(quiz).to_have_count(1)
+    item = form("B")[0]
+    letters = list(item.choices)
+    wrong = next(letter for letter in letters if not item.choices[letter].right)
+    block = quiz.locator(".pool-quiz-item").first
+    expect(block).to_contain_text(item.stem[:40])
+    block.locator("input[type=radio]").nth(letters.index(wrong)).check()
+    feedback = block.locator(".pool-quiz-feedback")
+    expect(feedback).to_have_text(item.feedback(wrong))
+    expect(quiz.locator(".pool-quiz-line")).to_contain_text(f"'{item.id}': '{wrong}'")
+    block.locator("input[type=radio]").nth(letters.index(item.key)).check()
+    expect(feedback).to_have_text(item.feedback(item.key))
+    expect(quiz.locator(".pool-quiz-line")).to_contain_text(f"'{item.id}': '{item.key}'")
+    shoot(page, block, screenshots / "quiz_after_answered.png")
+
+
+# What a learner does in a notebook once it has run, done on the run its test just made: each of
+# these notebooks starts its kernel and runs once in the suite, not once for the run and again here.
+AFTER_THE_RUN = {
+    "01_output_size.ipynb": try_output_size_calculator,
+    "02_max_pooling.ipynb": try_max_pooling_stepper,
+    "quiz_after.ipynb": answer_the_quiz,
+}
+
+
+def test_every_step_after_a_run_names_a_notebook_that_runs():
+    assert set(AFTER_THE_RUN) <= set(notebook_names())
+
+
 @pytest.mark.parametrize("name", notebook_names())
 def test_notebook_runs_in_the_browser(page, lab: Lab, screenshots: Path, name: str):
     open_notebook(page, lab, name)
@@ -246,3 +275,5 @@ def test_notebook_runs_in_the_browser(page, lab: Lab, screenshots: Path, name: s
         shoot(page, widgets.first, path)
     else:
         page.screenshot(path=str(path), full_page=True)
+    if name in AFTER_THE_RUN:
+        AFTER_THE_RUN[name](page, screenshots)

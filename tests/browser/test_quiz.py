@@ -1,9 +1,9 @@
-"""The concept quiz in a real browser: answered in JupyterLab, read as a picture in nbconvert's HTML.
+"""The concept quiz read as a picture in nbconvert's HTML, in a real browser.
 
-In JupyterLab the stored quiz shows the picture of its questions until the
-notebook runs; then the live form alone, where a click gives the option's
-sentence and updates the answers line. nbconvert's HTML (what nbviewer
-shows) draws the same picture: the questions of form A.
+nbconvert's HTML (what nbviewer shows) draws the picture JupyterLab shows
+before the notebook runs: the questions of form A. Answering the quiz in
+JupyterLab is tested on the run of ``quiz_after.ipynb`` in test_lab.py
+(``answer_the_quiz``).
 """
 
 from __future__ import annotations
@@ -15,42 +15,13 @@ from pathlib import Path
 
 import pytest
 from nbconvert import HTMLExporter
-from playwright.sync_api import expect
 
-from poolutils.quiz import concept_quiz, form
+from poolutils.quiz import concept_quiz
 
-from .conftest import NOTEBOOKS, Lab
-from .test_lab import (
-    assert_clean_run,
-    assert_stored_widgets_show_their_picture,
-    open_notebook,
-    run_all,
-    shoot,
-)
+from .conftest import NOTEBOOKS
 
 pytestmark = pytest.mark.browser
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-def test_the_quiz_answers_in_jupyterlab(page, lab: Lab, screenshots: Path):
-    open_notebook(page, lab, "quiz_after.ipynb")
-    assert_stored_widgets_show_their_picture(page)
-    assert_clean_run(page, run_all(page))
-    quiz = page.locator(".pool-quiz")
-    expect(quiz).to_have_count(1)
-    item = form("B")[0]
-    letters = list(item.choices)
-    wrong = next(letter for letter in letters if not item.choices[letter].right)
-    block = quiz.locator(".pool-quiz-item").first
-    expect(block).to_contain_text(item.stem[:40])
-    block.locator("input[type=radio]").nth(letters.index(wrong)).check()
-    feedback = block.locator(".pool-quiz-feedback")
-    expect(feedback).to_have_text(item.feedback(wrong))
-    expect(quiz.locator(".pool-quiz-line")).to_contain_text(f"'{item.id}': '{wrong}'")
-    block.locator("input[type=radio]").nth(letters.index(item.key)).check()
-    expect(feedback).to_have_text(item.feedback(item.key))
-    expect(quiz.locator(".pool-quiz-line")).to_contain_text(f"'{item.id}': '{item.key}'")
-    shoot(page, block, screenshots / "quiz_after_answered.png")
 
 
 def test_the_quiz_shows_its_questions_in_nbconvert_html(browser, screenshots: Path):
