@@ -449,7 +449,9 @@ def train_and_evaluate(
     )
     if verbose:
         seconds = time.perf_counter() - started
-        done = ["trained"] * trained_before + ["measured"] * measured_before
+        done = [
+            word for word, before in (("trained", trained_before), ("measured", measured_before)) if before
+        ]
         loaded = f", {' and '.join(done)} by an earlier run (training_cache)" if done else ""
         print(
             f"{variant:<18} seed {seed}: {seconds:5.1f} s, test accuracy {row['test_acc']:.2f}{loaded}",

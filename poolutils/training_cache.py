@@ -60,19 +60,13 @@ def fit_or_load(
     Without a cache folder (:data:`ENV` unset) this is just ``fit()``.
     Returns True when the weights were loaded.
     """
-    where = folder()
-    if where is None:
-        fit()
-        return False
-    digest = key(parts, arrays)
-    with _exclusive(digest, where):
-        weights = load(digest, where)
-        if weights is None:
-            fit()
-            save(digest, model.get_weights(), where)
-            return False
-    model.set_weights(weights)
-    return True
+    # What is saved after a fit is the model's weights, not what fit() returns.
+    weights, loaded = _computed_or_loaded(
+        "", parts, arrays, fit, load, lambda digest, _, where: save(digest, model.get_weights(), where)
+    )
+    if loaded:
+        model.set_weights(weights)
+    return loaded
 
 
 def measure_or_load(
@@ -83,17 +77,29 @@ def measure_or_load(
     Without a cache folder (:data:`ENV` unset) this is just ``measure()``.
     Returns the row and True when it was loaded.
     """
+    return _computed_or_loaded("row-", parts, arrays, measure, load_row, save_row)
+
+
+def _computed_or_loaded(
+    prefix: str,
+    parts: Sequence[object],
+    arrays: Sequence[np.ndarray],
+    compute: Callable[[], Any],
+    read: Callable[[str, Path], Any],
+    write: Callable[[str, Any, Path], None],
+) -> tuple[Any, bool]:
+    """``compute()``, or what ``read`` finds under the key; a computed result is written, under a lock."""
     where = folder()
     if where is None:
-        return measure(), False
-    digest = "row-" + key(parts, arrays)
+        return compute(), False
+    digest = prefix + key(parts, arrays)
     with _exclusive(digest, where):
-        row = load_row(digest, where)
-        if row is None:
-            row = measure()
-            save_row(digest, row, where)
-            return row, False
-    return row, True
+        found = read(digest, where)
+        if found is not None:
+            return found, True
+        result = compute()
+        write(digest, result, where)
+        return result, False
 
 
 @contextlib.contextmanager
@@ -152,10 +158,12 @@ def load_row(digest: str, where: Path | str) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     # JSON writes every key as a string; a row's integer keys are its shifts in pixels.
-    return json.loads(path.read_text(), object_pairs_hook=lambda pairs: {_key(k): v for k, v in pairs})
+    return json.loads(
+        path.read_text(), object_pairs_hook=lambda pairs: {_shift_or_name(k): v for k, v in pairs}
+    )
 
 
-def _key(name: str) -> str | int:
+def _shift_or_name(name: str) -> str | int:
     return int(name) if name.isdigit() else name
 
 
