@@ -16,7 +16,7 @@ LANDING := notebooks/00_start_here.ipynb
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-test browser-deps sandbox-deps lab test test-fast notebooks exercises grade submissions-folder bench bench-grade \
+.PHONY: help setup setup-test browser-deps sandbox-deps lab test test-fast notebooks exercises grade submissions-folder bench bench-grade bench-suite \
 	lint clean
 
 ## help: this list
@@ -102,6 +102,10 @@ bench: setup
 ## bench-grade: how long grading 30 learners x 6 notebooks takes, and one kernel's memory (4-15 min)
 bench-grade: setup
 	$(BIN)/python benchmarks/bench_grade.py --kernel-memory
+
+## bench-suite: where make test's CPU time goes, per work unit, and the wall-time floor it sets (as long as make test)
+bench-suite: setup-test browser-deps sandbox-deps
+	$(BIN)/python benchmarks/bench_suite.py $(if $(filter auto,$(TEST_JOBS)),,--jobs $(TEST_JOBS))
 
 ## lint: ruff check and ruff format --check
 lint: setup-test
