@@ -15,7 +15,9 @@ scheduler sends to one worker (``conftest.work_unit``). Below it:
   collection, and processes reaped after a worker's last test;
 - the floor: that CPU time divided by the cores. No schedule on this
   machine finishes the suite in less wall time, however the units are
-  arranged. ``TARGET_SECONDS`` is the goal of issue #20.
+  arranged. ``TARGET_SECONDS`` is the goal of issue #20;
+- the unit with the longest wall time: a worker runs a unit from start to
+  end, so no number of cores brings the run below it.
 
 A child that is still running when its test ends (a JupyterLab shared by
 the browser tests) is counted in the test during which it is reaped, so the
@@ -102,6 +104,7 @@ def table(units: list[dict], total_cpu: float, wall: float, jobs: int, rows: int
     | **whole run, 2 jobs** | 3 | **4** | **8** | |
     <BLANKLINE>
     floor on 2 cores: 8 CPU-s / 2 = 4 s of wall time (target 300 s: met)
+    longest unit: b.py, 5 s of wall time in this run, on one worker from start to end
     """
     lines = ["| unit | tests | wall s | CPU-s | share |", "|---|---|---|---|---|"]
     shown, rest = units[:rows], units[rows:]
@@ -119,11 +122,14 @@ def table(units: list[dict], total_cpu: float, wall: float, jobs: int, rows: int
     tests = sum(u["tests"] for u in units)
     lines.append(f"| **whole run, {jobs} jobs** | {tests} | **{wall:.0f}** | **{total_cpu:.0f}** | |")
     floor = total_cpu / jobs
+    longest = max(units, key=lambda u: u["wall"])
     verdict = "met" if floor <= TARGET_SECONDS else "out of reach on this machine"
     lines += [
         "",
         f"floor on {jobs} cores: {total_cpu:.0f} CPU-s / {jobs} = {floor:.0f} s of wall time "
         f"(target {TARGET_SECONDS} s: {verdict})",
+        f"longest unit: {longest['unit']}, {longest['wall']:.0f} s of wall time in this run, "
+        "on one worker from start to end",
     ]
     return "\n".join(lines)
 
