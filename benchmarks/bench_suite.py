@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -45,30 +45,29 @@ TARGET_SECONDS = 300
 ENV = "POOLUTILS_SUITE_CPU"
 
 
-def _cpu() -> tuple[float, float]:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime, reaped.ru_utime + reaped.ru_stime
+def _cpu(who: int = resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_with_reaped() -> float:
+    """This process's CPU time and that of the children it has reaped."""
+    return _cpu() + _cpu(resource.RUSAGE_CHILDREN)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     """Record one test's wall and CPU time, set-up and teardown included (a plugin hook)."""
     folder = os.environ.get(ENV)
-    wall, (own, reaped) = time.perf_counter(), _cpu()
+    wall, cpu = time.perf_counter(), _cpu_with_reaped()
     yield
     if folder:
-        own_after, reaped_after = _cpu()
-        record = {
-            "id": item.nodeid,
-            "wall": time.perf_counter() - wall,
-            "cpu": own_after - own + reaped_after - reaped,
-        }
+        record = {"id": item.nodeid, "wall": time.perf_counter() - wall, "cpu": _cpu_with_reaped() - cpu}
         with open(Path(folder) / f"worker-{os.getpid()}.jsonl", "a") as lines:
             lines.write(json.dumps(record) + "\n")
 
 
-def by_unit(records: Iterable[dict], unit_of) -> list[dict]:
+def by_unit(records: Iterable[dict], unit_of: Callable[[str], str]) -> list[dict]:
     """The records summed by work unit, most CPU first.
 
     Examples
@@ -80,9 +79,8 @@ def by_unit(records: Iterable[dict], unit_of) -> list[dict]:
     """
     units: dict[str, dict] = {}
     for record in records:
-        unit = units.setdefault(
-            unit_of(record["id"]), {"unit": unit_of(record["id"]), "tests": 0, "wall": 0.0, "cpu": 0.0}
-        )
+        name = unit_of(record["id"])
+        unit = units.setdefault(name, {"unit": name, "tests": 0, "wall": 0.0, "cpu": 0.0})
         unit["tests"] += 1
         unit["wall"] += record["wall"]
         unit["cpu"] += record["cpu"]
@@ -173,7 +171,7 @@ def main() -> int:
         ]
         result = subprocess.run(command, cwd=ROOT, env=env)
         wall = time.perf_counter() - started
-        reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+        total_cpu = _cpu(resource.RUSAGE_CHILDREN)  # pytest, its workers and everything they reaped
         records = [
             json.loads(line)
             for path in Path(folder).glob("worker-*.jsonl")
@@ -183,7 +181,7 @@ def main() -> int:
         f"\ncores: {os.cpu_count()}, jobs: {args.jobs}, load average at the start: {load:.2f}, after: {os.getloadavg()[0]:.2f}"
     )
     print(f"pytest exited with {result.returncode}; {len(records)} tests recorded\n")
-    print(table(by_unit(records, work_unit), reaped.ru_utime + reaped.ru_stime, wall, args.jobs, args.rows))
+    print(table(by_unit(records, work_unit), total_cpu, wall, args.jobs, args.rows))
     return result.returncode
 
 
